@@ -1,0 +1,64 @@
+"""Command line for the data layer: `python -m data_access <command>`.
+
+  init                       create the tables and load the reference data (areas, calendar) into the
+                             configured database; never touches existing source data
+  seed [--scale S] [--as-of YYYY-MM-DD] [--if-empty] [--force]
+                             fill the database with deterministic demo data; refuses a configured
+                             (non-embedded) database unless --force
+  status                     each source's data version and the date its data runs through
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+
+from . import db, queries, seed as seeding
+from .areas import load_reference
+from .settings import demo_scale, resolve
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m data_access", description="War Room data layer")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create tables and load reference data")
+    s = sub.add_parser("seed", help="generate demo data")
+    s.add_argument("--scale", choices=sorted(seeding.SCALES), default=demo_scale())
+    s.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="data as of this date (default today)")
+    s.add_argument("--if-empty", action="store_true", help="do nothing when the database is already seeded")
+    s.add_argument("--force", action="store_true", help="allow seeding a configured (non-embedded) database")
+    sub.add_parser("status", help="data versions")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = resolve()
+    engine = db.get_engine(settings)
+    if args.command == "init":
+        db.create_schema(engine)
+        with engine.begin() as conn:
+            load_reference(conn)
+        print(f"schema and reference data ready ({settings.source} database)")
+        return 0
+    if args.command == "seed":
+        if args.if_empty and db.is_seeded(engine):
+            print(f"already seeded ({settings.source} database): nothing to do")
+            return 0
+        if not settings.is_embedded and not args.force:
+            print(f"refusing to seed the {settings.source}-configured database: it may hold real data; "
+                  "pass --force to replace everything in it with demo data", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        seeding.seed(engine, args.scale, args.as_of,
+                     progress=lambda f, m: print(f"  {f:4.0%} {m}", flush=True))
+        print(f"seeded {args.scale} demo data in {time.perf_counter() - started:.1f} s")
+        return 0
+    status = queries.data_status(engine)
+    print(status.to_string(index=False) if len(status) else "no data")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

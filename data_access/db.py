@@ -1,0 +1,64 @@
+"""Engines and schema creation: one code path for the embedded SQLite file and for PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, select, func
+
+from . import schema
+from .settings import DatabaseSettings, resolve
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be reached or is not set up; the message is safe to show."""
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # WAL lets a writer (import, simulate) and the app's readers work at once.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                         connect_args={"connect_timeout": 5})
+
+
+def get_engine(settings: DatabaseSettings | None = None) -> Engine:
+    return engine_for((settings or resolve()).url)
+
+
+def create_schema(engine: Engine) -> None:
+    schema.metadata.create_all(engine)
+
+
+def drop_schema(engine: Engine) -> None:
+    schema.metadata.drop_all(engine)
+
+
+def is_seeded(engine: Engine) -> bool:
+    """True when the area tables and every source's data version exist."""
+    if not inspect(engine).has_table("data_version"):
+        return False
+    with engine.connect() as conn:
+        n_sources = conn.execute(select(func.count()).select_from(schema.data_version)).scalar_one()
+        n_prov = conn.execute(select(func.count()).select_from(schema.province)).scalar_one()
+    return n_sources == len(schema.SOURCES) and n_prov > 0
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -1,0 +1,149 @@
+"""The read side: every query the pages use, aggregated in the database and scoped by the viewer.
+
+Dashboards read only the rollup tables (district × fiscal quarter) and the SDG values (district × year),
+grouped to the level asked for; a page never touches the household or project rows on a rerun.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import BigInteger, Engine, Float, cast, func, literal, select
+
+from metrics.fiscal import FiscalQuarter, fiscal_quarter_of
+
+from . import schema as s
+from .scope import Area, Viewer
+
+_KEYS = ("dist_code", "fiscal_year", "quarter", "category")
+
+
+def _frame(engine: Engine, stmt) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _group_column(by: str, rollup_dist_col):
+    return {"nation": None, "region": s.province.c.region4, "province": s.district.c.prov_code,
+            "district": rollup_dist_col}[by]
+
+
+def _scoped(stmt, viewer: Viewer, area: Area, dist_col):
+    """Filter to the area in view and, independently, to what the viewer may see."""
+    viewer.check(area)
+    if area.level == "region":
+        stmt = stmt.where(s.province.c.region4 == area.code)
+    elif area.level == "province":
+        stmt = stmt.where(s.district.c.prov_code == area.code)
+    elif area.level == "district":
+        stmt = stmt.where(dist_col == area.code)
+    if viewer.prov_code:
+        stmt = stmt.where(s.district.c.prov_code == viewer.prov_code)
+    if viewer.dist_code:
+        stmt = stmt.where(dist_col == viewer.dist_code)
+    return stmt
+
+
+def _aggregate(engine, viewer, area, by, table, dist_col, measures, where):
+    group = _group_column(by, dist_col)
+    key = (group if group is not None else literal("TH")).label("area_code")
+    frm = table.join(s.district, s.district.c.dist_code == dist_col).join(
+        s.province, s.province.c.prov_code == s.district.c.prov_code)
+    stmt = select(key, *measures).select_from(frm).where(*where)
+    stmt = _scoped(stmt, viewer, area, dist_col)
+    if group is not None:
+        stmt = stmt.group_by(group).order_by(group)
+    frame = _frame(engine, stmt)
+    if group is None and frame.iloc[:, 1:].isna().all(axis=None):
+        return frame.iloc[0:0]  # an aggregate over no rows: no figures, not zeros
+    return frame
+
+
+def rollup(engine: Engine, viewer: Viewer, source: str, area: Area, period: FiscalQuarter,
+           by: str = "nation") -> pd.DataFrame:
+    """Summed rollup columns of one source for the area and quarter, one row per `by` area."""
+    t = s.ROLLUPS[source]
+    measures = [cast(func.sum(c), BigInteger).label(c.name) for c in t.c if c.name not in _KEYS]
+    return _aggregate(engine, viewer, area, by, t, t.c.dist_code, measures,
+                      (t.c.fiscal_year == period.year, t.c.quarter == period.quarter))
+
+
+def sdg_values(engine: Engine, viewer: Viewer, area: Area, year: int, by: str = "nation") -> pd.DataFrame:
+    """Population-weighted mean of every SDG indicator for the area and year, per `by` area."""
+    v = s.sdg_value
+    mean = (func.sum(v.c.value * v.c.weight) / func.sum(v.c.weight)).label("value")
+    group = _group_column(by, v.c.dist_code)
+    key = (group if group is not None else literal("TH")).label("area_code")
+    frm = v.join(s.district, s.district.c.dist_code == v.c.dist_code).join(
+        s.province, s.province.c.prov_code == s.district.c.prov_code)
+    stmt = select(key, v.c.indicator_code, cast(mean, Float).label("value")).select_from(frm).where(v.c.year == year)
+    stmt = _scoped(stmt, viewer, area, v.c.dist_code)
+    stmt = stmt.group_by(*([group] if group is not None else []), v.c.indicator_code).order_by(v.c.indicator_code)
+    return _frame(engine, stmt)
+
+
+def sdg_indicators(engine: Engine) -> pd.DataFrame:
+    i, g = s.sdg_indicator, s.sdg_goal
+    return _frame(engine, select(i, g.c.name_th.label("goal_name_th"), g.c.name_en.label("goal_name_en"),
+                                 g.c.colour).join(g, g.c.goal == i.c.goal).order_by(i.c.goal, i.c.indicator_code))
+
+
+def sdg_years(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(s.sdg_value.c.year).distinct().order_by(s.sdg_value.c.year))]
+
+
+def provinces(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    p = s.province
+    stmt = select(p.c.prov_code, p.c.name_th, p.c.name_en, p.c.region4, p.c.region4_th,
+                  p.c.label_lon, p.c.label_lat).order_by(p.c.prov_code)
+    if viewer.prov_code or viewer.dist_code:
+        stmt = stmt.where(p.c.prov_code == (viewer.prov_code or viewer.dist_code[:2]))
+    return _frame(engine, stmt)
+
+
+def districts(engine: Engine, viewer: Viewer, prov_code: str) -> pd.DataFrame:
+    viewer.check(Area("province", prov_code)) if not viewer.dist_code else None
+    d = s.district
+    stmt = select(d.c.dist_code, d.c.prov_code, d.c.name_th, d.c.name_en, d.c.type_th, d.c.type_en,
+                  d.c.n_subdistricts).where(d.c.prov_code == prov_code).order_by(d.c.dist_code)
+    if viewer.dist_code:
+        stmt = stmt.where(d.c.dist_code == viewer.dist_code)
+    return _frame(engine, stmt)
+
+
+def quarter_targets(engine: Engine, period: FiscalQuarter) -> dict[str, float]:
+    fq = s.fiscal_quarter
+    with engine.connect() as conn:
+        row = conn.execute(select(fq.c.target_overall_pct, fq.c.target_recurrent_pct, fq.c.target_capital_pct)
+                           .where(fq.c.fiscal_year == period.year, fq.c.quarter == period.quarter)).first()
+    if row is None:
+        return {}
+    return {"overall": row[0], "recurrent": row[1], "capital": row[2]}
+
+
+def data_status(engine: Engine) -> pd.DataFrame:
+    t = s.data_version
+    return _frame(engine, select(t.c.source, t.c.version, t.c.updated_at, t.c.data_through).order_by(t.c.source))
+
+
+def periods(engine: Engine) -> list[FiscalQuarter]:
+    """Every fiscal quarter that has data, up to the quarter the newest data falls in."""
+    t = s.rollup_padme
+    with engine.connect() as conn:
+        years = [r[0] for r in conn.execute(select(t.c.fiscal_year).distinct().order_by(t.c.fiscal_year))]
+        through = conn.execute(select(func.max(s.data_version.c.data_through))).scalar()
+    if not years or through is None:
+        return []
+    if isinstance(through, str):
+        through = dt.date.fromisoformat(through)
+    last = fiscal_quarter_of(through)
+    return [FiscalQuarter(y, q) for y in years for q in (1, 2, 3, 4) if FiscalQuarter(y, q) <= last]
+
+
+def dataset_meta(engine: Engine) -> dict[str, str]:
+    """What the data is: origin "demo" for generated data (the UI says so), its scale and as-of date."""
+    t = s.dataset_meta
+    with engine.connect() as conn:
+        return {k: v for k, v in conn.execute(select(t.c.key, t.c.value))}

@@ -1,0 +1,57 @@
+"""Where the database is, resolved the same way for the app, the CLI and the tests.
+
+Order: the environment variable WARROOM_DB_URL, then `[connections.warroom] url` in
+`.streamlit/secrets.toml` (the working directory's, then the project's, then ~/.streamlit's — the places
+Streamlit itself reads), then the embedded default, a SQLite file under `var/`. Only the embedded
+default is ever seeded automatically: a configured database is production and is never written to
+without an explicit command.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED_PATH = PROJECT_ROOT / "var" / "warroom.db"
+ENV_VAR = "WARROOM_DB_URL"
+SCALE_VAR = "WARROOM_DEMO_SCALE"  # the embedded demo's size: demo (default), test (small), national
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str
+    source: str  # "env", "secrets" or "embedded": said in the UI and logs, never the URL itself
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.source == "embedded"
+
+
+def _secrets_files() -> list[Path]:
+    return [Path.cwd() / ".streamlit" / "secrets.toml",
+            PROJECT_ROOT / ".streamlit" / "secrets.toml",
+            Path.home() / ".streamlit" / "secrets.toml"]
+
+
+def _url_from_secrets() -> str | None:
+    for path in _secrets_files():
+        if path.is_file():
+            with path.open("rb") as fh:
+                url = tomllib.load(fh).get("connections", {}).get("warroom", {}).get("url")
+            if url:
+                return str(url)
+    return None
+
+
+def resolve() -> DatabaseSettings:
+    if url := os.environ.get(ENV_VAR, "").strip():
+        return DatabaseSettings(url, "env")
+    if url := _url_from_secrets():
+        return DatabaseSettings(url, "secrets")
+    return DatabaseSettings(f"sqlite:///{EMBEDDED_PATH}", "embedded")
+
+
+def demo_scale() -> str:
+    return os.environ.get(SCALE_VAR, "").strip() or "demo"

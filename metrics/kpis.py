@@ -1,0 +1,80 @@
+"""Headline KPIs of each source, computed from summed rollup columns (one row per area).
+
+Each function takes the frame that data_access.queries.rollup returns and adds the KPI columns.
+A ratio whose denominator is zero is NaN ("no data"), never 0 and never an error: a province with no
+budget has no disbursement rate. Money columns in baht become million baht (_mb) here, once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BAHT_PER_MB = 1_000_000
+
+
+def ratio_pct(numerator, denominator):
+    num = pd.Series(numerator, dtype="float64")
+    den = pd.Series(denominator, dtype="float64")
+    return (100.0 * num / den.where(den != 0)).astype("float64")
+
+
+def padme(frame: pd.DataFrame, targets: dict[str, float]) -> pd.DataFrame:
+    """Disbursement against budget and against the national cumulative target for the quarter."""
+    out = frame.copy()
+    out["budget_mb"] = out["budget_baht"] / BAHT_PER_MB
+    out["disbursed_mb"] = out["disb_actual_baht"] / BAHT_PER_MB
+    out["committed_mb"] = out["committed_baht"] / BAHT_PER_MB
+    out["disbursed_pct"] = ratio_pct(out["disb_actual_baht"], out["budget_baht"]).values
+    out["committed_pct"] = ratio_pct(out["committed_baht"], out["budget_baht"]).values
+    out["target_pct"] = targets.get("overall", np.nan)
+    out["gap_pp"] = out["disbursed_pct"] - out["target_pct"]
+    out["capital_disbursed_pct"] = ratio_pct(out["disb_capital_baht"], out["budget_capital_baht"]).values
+    out["late_pct"] = ratio_pct(out["n_late"] + out["n_at_risk"], out["n_projects"]).values
+    return out
+
+
+def cebrs(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["approved_mb"] = out["approved_baht"] / BAHT_PER_MB
+    out["disbursed_mb"] = out["disbursed_baht"] / BAHT_PER_MB
+    out["disbursed_pct"] = ratio_pct(out["disbursed_baht"], out["approved_baht"]).values
+    return out
+
+
+def thaiqm(frame: pd.DataFrame) -> pd.DataFrame:
+    """% of target households helped (the ministry's KPI 1) and resolved (helped or self-resolved)."""
+    out = frame.copy()
+    out["helped_pct"] = ratio_pct(out["n_helped"], out["n_target"]).values
+    out["resolved_pct"] = ratio_pct(out["n_helped"] + out["n_self_resolved"], out["n_target"]).values
+    return out
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A figure the map can colour by: its source, the column that holds it, and its unit."""
+
+    key: str
+    source: str
+    column: str
+    unit: str  # "pct", "pp", "mb" or "count"
+    higher_is_better: bool | None  # None: neither (a size, not a performance)
+
+
+KPIS = {k.key: k for k in (
+    Kpi("padme_disbursed_pct", "padme", "disbursed_pct", "pct", True),
+    Kpi("padme_gap_pp", "padme", "gap_pp", "pp", True),
+    Kpi("padme_budget_mb", "padme", "budget_mb", "mb", None),
+    Kpi("cebrs_disbursed_pct", "cebrs", "disbursed_pct", "pct", True),
+    Kpi("cebrs_approved_mb", "cebrs", "approved_mb", "mb", None),
+    Kpi("thaiqm_helped_pct", "thaiqm", "helped_pct", "pct", True),
+    Kpi("thaiqm_n_target", "thaiqm", "n_target", "count", None),
+)}
+
+
+def change(current: float, previous: float) -> float | None:
+    """Difference from the previous period; None when either side has no data."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    return float(current) - float(previous)

@@ -1,0 +1,67 @@
+"""Fixtures that build real databases: a seeded SQLite file and a seeded PostgreSQL schema.
+
+Both are seeded once per test session at the small "test" scale with a fixed as-of date, so every
+test reads the same deterministic data. PostgreSQL tests run in a private schema that is dropped
+afterwards; where no server answers they skip, except when WARROOM_REQUIRE_PG=1 (CI), where they fail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data_access import db
+from data_access.seed import seed
+
+AS_OF = dt.date(2026, 11, 20)  # FY2570 Q1, 51 days in: the current quarter is partly reported
+PG_SERVER = os.environ.get("WARROOM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reachable() -> str | None:
+    try:
+        with create_engine(PG_SERVER, connect_args={"connect_timeout": 3}).connect() as conn:
+            conn.execute(text("select 1"))
+        return None
+    except Exception as exc:  # any failure to connect means "no server here"
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'warroom.db'}"
+    seed(db.engine_for(url), "test", AS_OF)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    problem = _pg_reachable()
+    if problem:
+        if os.environ.get("WARROOM_REQUIRE_PG") == "1":
+            pytest.fail(f"PostgreSQL is required here (WARROOM_REQUIRE_PG=1) but not reachable: {problem}")
+        pytest.skip(f"no PostgreSQL server reachable at {PG_SERVER}: {problem}")
+    schema = f"warroom_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    seed(db.engine_for(url), "test", AS_OF)
+    yield url
+    db.engine_for(url).dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request) -> str:
+    """The same data_access tests run against SQLite and against the real PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def engine(db_url):
+    return db.engine_for(db_url)

@@ -1,0 +1,63 @@
+import math
+
+import pandas as pd
+import pytest
+
+from metrics import kpis
+
+
+def padme_frame(**over):
+    row = dict(area_code="TH", n_projects=10, budget_baht=100_000_000, budget_capital_baht=40_000_000,
+               disb_target_baht=26_000_000, disb_actual_baht=20_000_000, disb_capital_baht=2_000_000,
+               committed_baht=30_000_000, n_reported=9, n_indicator_met=1, n_late=2, n_at_risk=1)
+    row.update(over)
+    return pd.DataFrame([row])
+
+
+def test_padme_disbursement_against_budget_and_target():
+    out = kpis.padme(padme_frame(), {"overall": 26.0}).iloc[0]
+    assert out.budget_mb == 100.0 and out.disbursed_mb == 20.0
+    assert out.disbursed_pct == pytest.approx(20.0)
+    assert out.gap_pp == pytest.approx(-6.0)
+    assert out.capital_disbursed_pct == pytest.approx(5.0)
+    assert out.late_pct == pytest.approx(30.0)
+    assert out.committed_pct == pytest.approx(30.0)
+
+
+def test_zero_budget_gives_no_rate_not_zero():
+    out = kpis.padme(padme_frame(budget_baht=0, budget_capital_baht=0, disb_actual_baht=0,
+                                 disb_capital_baht=0, n_projects=0), {"overall": 26.0}).iloc[0]
+    assert math.isnan(out.disbursed_pct) and math.isnan(out.gap_pp) and math.isnan(out.late_pct)
+
+
+def test_missing_quarter_target_gives_no_gap():
+    out = kpis.padme(padme_frame(), {}).iloc[0]
+    assert math.isnan(out.target_pct) and math.isnan(out.gap_pp)
+
+
+def test_thaiqm_helped_share_and_no_households():
+    frame = pd.DataFrame([dict(area_code="1", n_target=200, n_helped=50, n_self_resolved=10),
+                          dict(area_code="2", n_target=0, n_helped=0, n_self_resolved=0)])
+    out = kpis.thaiqm(frame)
+    assert out.helped_pct.iloc[0] == pytest.approx(25.0) and out.resolved_pct.iloc[0] == pytest.approx(30.0)
+    assert math.isnan(out.helped_pct.iloc[1])
+
+
+def test_cebrs_disbursed_share():
+    out = kpis.cebrs(pd.DataFrame([dict(area_code="1", approved_baht=4_000_000, disbursed_baht=1_000_000)]))
+    assert out.approved_mb.iloc[0] == 4.0 and out.disbursed_pct.iloc[0] == pytest.approx(25.0)
+
+
+def test_change_needs_both_sides():
+    assert kpis.change(30.0, 25.5) == pytest.approx(4.5)
+    assert kpis.change(None, 3.0) is None and kpis.change(3.0, float("nan")) is None
+
+
+def test_every_kpi_names_a_column_its_source_computes():
+    computed = {
+        "padme": set(kpis.padme(padme_frame(), {"overall": 1.0}).columns),
+        "cebrs": set(kpis.cebrs(pd.DataFrame([dict(approved_baht=1, disbursed_baht=1)])).columns),
+        "thaiqm": set(kpis.thaiqm(pd.DataFrame([dict(n_target=1, n_helped=1, n_self_resolved=0)])).columns),
+    }
+    for kpi in kpis.KPIS.values():
+        assert kpi.column in computed[kpi.source], kpi.key
