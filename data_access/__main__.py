@@ -1,7 +1,7 @@
 """Command line for the data layer: `python -m data_access <command>`.
 
-  init                       create the tables and load the reference data (areas, calendar) into the
-                             configured database; never touches existing source data
+  init                       create missing tables and, where they are empty, load the reference data
+                             (areas, fiscal calendar); never changes existing rows
   seed [--scale S] [--as-of YYYY-MM-DD] [--if-empty] [--force]
                              fill the database with deterministic demo data; refuses a configured
                              (non-embedded) database unless --force
@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 import time
 
-from . import db, queries, seed as seeding
+from . import db, queries, seed as seeding, versions
 from .areas import load_reference
 from .settings import demo_scale, resolve
 
@@ -39,11 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "init":
         db.create_schema(engine)
         with engine.begin() as conn:
-            load_reference(conn)
-        print(f"schema and reference data ready ({settings.source} database)")
+            loaded = load_reference(conn, only_if_empty=True)
+            versions.ensure(conn)
+        print(f"schema ready; reference data {'loaded' if loaded else 'already present'} ({settings.source} database)")
         return 0
     if args.command == "seed":
-        if args.if_empty and db.is_seeded(engine):
+        if args.if_empty and db.is_initialised(engine):
             print(f"already seeded ({settings.source} database): nothing to do")
             return 0
         if not settings.is_embedded and not args.force:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, func, insert, select
 
 from metrics.fiscal import FiscalQuarter
 
@@ -23,10 +23,13 @@ def _csv(name: str) -> pd.DataFrame:
     return pd.read_csv(GEO_DIR / name, dtype=str, encoding="utf-8")
 
 
-def load_reference(conn: Connection) -> None:
-    """Replace the area and calendar tables (they are reference data, not user data)."""
-    for table in (schema.subdistrict, schema.district, schema.province, schema.fiscal_quarter):
-        conn.execute(delete(table))
+def load_reference(conn: Connection, only_if_empty: bool = False) -> bool:
+    """Load the area and calendar tables; with `only_if_empty`, leave existing ones untouched.
+
+    Returns whether anything was loaded. Edited quarter targets survive a repeated `init`.
+    """
+    if only_if_empty and conn.execute(select(func.count()).select_from(schema.province)).scalar_one():
+        return False
 
     prov = _csv("provinces.csv")
     conn.execute(insert(schema.province), [
@@ -58,3 +61,4 @@ def load_reference(conn: Connection) -> None:
                          "target_overall_pct": overall, "target_recurrent_pct": recurrent,
                          "target_capital_pct": capital})
     conn.execute(insert(schema.fiscal_quarter), rows)
+    return True

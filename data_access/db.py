@@ -11,10 +11,6 @@ from . import schema
 from .settings import DatabaseSettings, resolve
 
 
-class DatabaseUnavailable(RuntimeError):
-    """The configured database cannot be reached or is not set up; the message is safe to show."""
-
-
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # WAL lets a writer (import, simulate) and the app's readers work at once.
     cur = dbapi_conn.cursor()
@@ -50,8 +46,8 @@ def drop_schema(engine: Engine) -> None:
     schema.metadata.drop_all(engine)
 
 
-def is_seeded(engine: Engine) -> bool:
-    """True when the area tables and every source's data version exist."""
+def is_initialised(engine: Engine) -> bool:
+    """True when the tables exist and the reference areas and data versions are loaded."""
     if not inspect(engine).has_table("data_version"):
         return False
     with engine.connect() as conn:

@@ -28,8 +28,10 @@ def _padme_select():
                         else_=fq.c.target_recurrent_pct)
     # A project that has not reported this quarter yet keeps its last reported (cumulative) figures;
     # its target for the quarter is the national target share of its budget.
+    # Integer arithmetic (basis points, truncating division) so SQLite and PostgreSQL agree to the baht.
+    basis_points = cast(national_pct * 100, BigInteger)
     target = case((r.c.quarter == fq.c.quarter, r.c.disb_target_baht),
-                  else_=cast(p.c.budget_baht * national_pct / 100, BigInteger))
+                  else_=p.c.budget_baht * basis_points // 10000)
     actual = func.coalesce(r.c.disb_actual_baht, 0)
     capital = p.c.budget_type == "capital"
     cols = {

@@ -76,6 +76,7 @@ fiscal_quarter = Table(
     Column("target_overall_pct", Float, nullable=False),
     Column("target_recurrent_pct", Float, nullable=False),
     Column("target_capital_pct", Float, nullable=False),
+    CheckConstraint("quarter BETWEEN 1 AND 4"),
 )
 
 # --- PADME: provincial plan projects ---------------------------------------------------------------
@@ -123,7 +124,7 @@ padme_report = Table(
     Column("reported_at", DateTime, nullable=False),
     _one_of("status", PADME_STATUSES),
     CheckConstraint("quarter BETWEEN 1 AND 4"),
-    CheckConstraint("disb_actual_baht >= 0 AND committed_baht >= disb_actual_baht"),
+    CheckConstraint("disb_target_baht >= 0 AND disb_actual_baht >= 0 AND committed_baht >= disb_actual_baht"),
 )
 
 # --- CEBRS: urgent relief of citizens' hardship ----------------------------------------------------
@@ -155,8 +156,8 @@ thaiqm_household = Table(
     "thaiqm_household", metadata,
     Column("household_id", BigInteger, primary_key=True, autoincrement=False),
     Column("survey_year", SmallInteger, nullable=False),
-    Column("subdist_code", String(6), nullable=False),
-    Column("dist_code", String(4), nullable=False),
+    Column("subdist_code", String(6), ForeignKey("subdistrict.subdist_code"), nullable=False),
+    Column("dist_code", String(4), ForeignKey("district.dist_code"), nullable=False),
     *(Column(f"p_{d}", Boolean, nullable=False) for d in THAIQM_DIMENSIONS),
     Column("status", String(14), nullable=False),
     Column("started_on", Date, nullable=True),
@@ -170,10 +171,11 @@ Index("ix_thaiqm_subdist_year", thaiqm_household.c.subdist_code, thaiqm_househol
 # --- SDGs ------------------------------------------------------------------------------------------
 sdg_goal = Table(
     "sdg_goal", metadata,
-    Column("goal", SmallInteger, primary_key=True),
+    Column("goal", SmallInteger, primary_key=True, autoincrement=False),
     Column("name_th", Text, nullable=False),
     Column("name_en", Text, nullable=False),
     Column("colour", String(7), nullable=False),
+    CheckConstraint("goal BETWEEN 1 AND 17"),
 )
 
 sdg_indicator = Table(
@@ -234,6 +236,7 @@ rollup_cebrs = Table(
     Column("beneficiary_households", BigInteger, nullable=False),
     Column("beneficiary_people", BigInteger, nullable=False),
     Column("n_done", Integer, nullable=False),
+    _one_of("category", CEBRS_CATEGORIES),
 )
 Index("ix_rollup_cebrs_period", rollup_cebrs.c.fiscal_year, rollup_cebrs.c.quarter)
 
@@ -257,8 +260,9 @@ data_version = Table(
     Column("source", String(8), primary_key=True),
     Column("version", BigInteger, nullable=False),
     Column("updated_at", DateTime, nullable=False),
-    # The last day the source's data covers (a seed's as-of date, an import's latest record date).
-    Column("data_through", Date, nullable=False),
+    # The last day the source's data covers (a seed's as-of date, an import's latest record date);
+    # NULL until the source has any data.
+    Column("data_through", Date, nullable=True),
     _one_of("source", SOURCES),
 )
 
@@ -279,6 +283,7 @@ import_log = Table(
     Column("n_rows", Integer, nullable=False),
     Column("accepted", Boolean, nullable=False),
     Column("report", Text, nullable=False),
+    _one_of("source", SOURCES),
 )
 Index("ix_import_log_source_time", import_log.c.source, import_log.c.finished_at)
 

@@ -7,22 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, insert, select, update
 
 from . import schema
 from .db import utcnow
 
 
+def ensure(conn: Connection) -> None:
+    """Give every source a version row (version 0, no data yet) where it has none."""
+    t = schema.data_version
+    present = set(conn.execute(select(t.c.source)).scalars())
+    missing = [{"source": s, "version": 0, "updated_at": utcnow(), "data_through": None}
+               for s in schema.SOURCES if s not in present]
+    if missing:
+        conn.execute(insert(t), missing)
+
+
 def bump(conn: Connection, source: str, data_through: dt.date) -> None:
+    """Count one more write of `source`; its data now runs through `data_through` (or later)."""
     if source not in schema.SOURCES:
         raise ValueError(f"unknown source {source!r}")
+    ensure(conn)
     t = schema.data_version
-    res = conn.execute(update(t).where(t.c.source == source)
-                       .values(version=t.c.version + 1, updated_at=utcnow(),
-                               data_through=func.max(t.c.data_through, data_through)
-                               if conn.dialect.name == "sqlite" else func.greatest(t.c.data_through, data_through)))
-    if res.rowcount == 0:
-        conn.execute(insert(t).values(source=source, version=1, updated_at=utcnow(), data_through=data_through))
+    latest = case((t.c.data_through.is_(None), data_through),
+                  (t.c.data_through < data_through, data_through), else_=t.c.data_through)
+    conn.execute(update(t).where(t.c.source == source)
+                 .values(version=t.c.version + 1, updated_at=utcnow(), data_through=latest))
 
 
 def current(engine: Engine) -> dict[str, int]:

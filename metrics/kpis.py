@@ -20,15 +20,24 @@ def ratio_pct(numerator, denominator):
     return (100.0 * num / den.where(den != 0)).astype("float64")
 
 
-def padme(frame: pd.DataFrame, targets: dict[str, float]) -> pd.DataFrame:
-    """Disbursement against budget and against the national cumulative target for the quarter."""
+def target_due(previous_pct: float, end_pct: float, elapsed: float) -> float:
+    """The cumulative disbursement target due part-way through a quarter.
+
+    National targets are set for each quarter's end; mid-quarter, a province is judged against the
+    previous quarter's target plus the elapsed share of this quarter's step (Q1 starts from 0).
+    """
+    return previous_pct + (end_pct - previous_pct) * min(1.0, max(0.0, elapsed))
+
+
+def padme(frame: pd.DataFrame, target_pct: float) -> pd.DataFrame:
+    """Disbursement against budget and against the national cumulative target due (`target_pct`)."""
     out = frame.copy()
     out["budget_mb"] = out["budget_baht"] / BAHT_PER_MB
     out["disbursed_mb"] = out["disb_actual_baht"] / BAHT_PER_MB
     out["committed_mb"] = out["committed_baht"] / BAHT_PER_MB
     out["disbursed_pct"] = ratio_pct(out["disb_actual_baht"], out["budget_baht"]).values
     out["committed_pct"] = ratio_pct(out["committed_baht"], out["budget_baht"]).values
-    out["target_pct"] = targets.get("overall", np.nan)
+    out["target_pct"] = np.nan if target_pct is None else target_pct
     out["gap_pp"] = out["disbursed_pct"] - out["target_pct"]
     out["capital_disbursed_pct"] = ratio_pct(out["disb_capital_baht"], out["budget_capital_baht"]).values
     out["late_pct"] = ratio_pct(out["n_late"] + out["n_at_risk"], out["n_projects"]).values

@@ -64,6 +64,8 @@ def trend(years: list[int], values: list[float], target: float, lower_bound: flo
     actual = sign * (v1 - v0) / (y1 - y0)
     if sign * (target - v1) <= 0:
         return "on_track" if actual >= 0 else "moderate"  # at or past the target: holding it or slipping
+    if sign * (target - v0) <= 0:
+        return "decreasing"  # was at the target, has fallen below it
     needed = sign * (target - v0) / max(1, target_year - y0)
     share = actual / needed
     return ("on_track" if share >= 1 else "moderate" if share >= 0.5 else

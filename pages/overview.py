@@ -5,7 +5,7 @@ from data_access.scope import NATION
 from metrics.kpis import KPIS
 from metrics.sdg import goals_on_track
 from metrics.fiscal import thai_date
-from ui import data, fmt, maps
+from ui import data, fmt, maps, shell, urlstate
 from ui.i18n import t
 
 ctx = st.session_state["ctx"]
@@ -48,12 +48,13 @@ with st.grid(4, min_column_width=240, gap="medium"):
     st.metric(t("cebrs_beneficiaries", lang), fmt.count(first(cebrs, "beneficiary_households")), border=True,
               height="stretch", help=as_of("cebrs"))
     on_track = goals_on_track(sdg) if len(sdg) else None
-    st.metric(f"{t('sdg_on_track', lang)} ({t('sdg_year', lang)} {sdg_year})",
-              f"{fmt.count(on_track)} / 17", border=True, height="stretch", help=as_of("sdg"))
+    st.metric(t("sdg_on_track", lang), f"{fmt.count(on_track)} / 17", border=True, height="stretch",
+              help=f"{t('sdg_on_track_help', lang)} {sdg_year} · {as_of('sdg')}")
 
-kpi_key = st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi",
-                       bind="query-params")
-kpi = KPIS[kpi_key]
+urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
+kpi = KPIS[st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi")]
+urlstate.publish(kpi=kpi.key)
+shell.notice_invalid_url(lang)
 provinces = data.provinces(ctx.url, ctx.viewer)
 by_province = data.kpi_frame(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, NATION, period, "province")
 view = provinces.rename(columns={"prov_code": "area_code"}).merge(

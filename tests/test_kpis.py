@@ -15,7 +15,7 @@ def padme_frame(**over):
 
 
 def test_padme_disbursement_against_budget_and_target():
-    out = kpis.padme(padme_frame(), {"overall": 26.0}).iloc[0]
+    out = kpis.padme(padme_frame(), 26.0).iloc[0]
     assert out.budget_mb == 100.0 and out.disbursed_mb == 20.0
     assert out.disbursed_pct == pytest.approx(20.0)
     assert out.gap_pp == pytest.approx(-6.0)
@@ -26,12 +26,12 @@ def test_padme_disbursement_against_budget_and_target():
 
 def test_zero_budget_gives_no_rate_not_zero():
     out = kpis.padme(padme_frame(budget_baht=0, budget_capital_baht=0, disb_actual_baht=0,
-                                 disb_capital_baht=0, n_projects=0), {"overall": 26.0}).iloc[0]
+                                 disb_capital_baht=0, n_projects=0), 26.0).iloc[0]
     assert math.isnan(out.disbursed_pct) and math.isnan(out.gap_pp) and math.isnan(out.late_pct)
 
 
 def test_missing_quarter_target_gives_no_gap():
-    out = kpis.padme(padme_frame(), {}).iloc[0]
+    out = kpis.padme(padme_frame(), None).iloc[0]
     assert math.isnan(out.target_pct) and math.isnan(out.gap_pp)
 
 
@@ -48,6 +48,16 @@ def test_cebrs_disbursed_share():
     assert out.approved_mb.iloc[0] == 4.0 and out.disbursed_pct.iloc[0] == pytest.approx(25.0)
 
 
+@pytest.mark.parametrize("previous, end, elapsed, due", [
+    (0.0, 26.0, 0.5, 13.0),     # half-way through Q1
+    (26.0, 50.0, 1.0, 50.0),    # a finished quarter is judged on its end target
+    (50.0, 72.0, 0.0, 50.0),    # first day of Q3: the Q2 target is due
+    (0.0, 26.0, 1.7, 26.0),     # clamped
+])
+def test_target_due_mid_quarter(previous, end, elapsed, due):
+    assert kpis.target_due(previous, end, elapsed) == pytest.approx(due)
+
+
 def test_change_needs_both_sides():
     assert kpis.change(30.0, 25.5) == pytest.approx(4.5)
     assert kpis.change(None, 3.0) is None and kpis.change(3.0, float("nan")) is None
@@ -55,7 +65,7 @@ def test_change_needs_both_sides():
 
 def test_every_kpi_names_a_column_its_source_computes():
     computed = {
-        "padme": set(kpis.padme(padme_frame(), {"overall": 1.0}).columns),
+        "padme": set(kpis.padme(padme_frame(), 1.0).columns),
         "cebrs": set(kpis.cebrs(pd.DataFrame([dict(approved_baht=1, disbursed_baht=1)])).columns),
         "thaiqm": set(kpis.thaiqm(pd.DataFrame([dict(n_target=1, n_helped=1, n_self_resolved=0)])).columns),
     }

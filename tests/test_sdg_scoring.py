@@ -48,3 +48,5 @@ def test_trend_for_lower_is_better_and_edge_cases():
     assert sdg.trend([2567, 2569], [10.0, 12.0], target=2.0, lower_bound=15.0) == "decreasing"
     assert sdg.trend([2567], [10.0], target=2.0, lower_bound=15.0) is None
     assert sdg.trend([2567, 2568], [100.0, 101.0], target=100, lower_bound=0) == "on_track"  # holding
+    assert sdg.trend([2567, 2568], [95.0, 85.0], target=90, lower_bound=0) == "decreasing"  # fell below
+    assert sdg.trend([2567, 2568], [90.0, 85.0], target=90, lower_bound=0) == "decreasing"  # no 0-division

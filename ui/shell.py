@@ -17,7 +17,7 @@ from data_access.scope import EVERYONE, Viewer
 from data_access.settings import DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import data
+from . import data, urlstate
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -44,7 +44,7 @@ def _stop_with(kind: str, message: str, hint: str, detail: str | None = None) ->
 def _seed_embedded(settings: DatabaseSettings, lang: str) -> None:
     engine = data.engine(settings.url)
     with _SEED_LOCK:
-        if db.is_seeded(engine):
+        if db.is_initialised(engine):
             return
         with st.status(t("seeding", lang), expanded=True) as status:
             bar = st.progress(0.0)
@@ -53,31 +53,32 @@ def _seed_embedded(settings: DatabaseSettings, lang: str) -> None:
 
 
 def _language() -> str:
+    urlstate.seed("lang", LANGS, "th")
     with st.sidebar:
-        choice = st.segmented_control(t("language"), LANGS, format_func=LANG_NAMES.get, default="th",
-                                      key="lang", bind="query-params", required=True)
-    return choice if choice in LANGS else "th"
+        st.segmented_control(t("language"), LANGS, format_func=LANG_NAMES.get, key="lang", required=True)
+    return st.session_state["lang"]
 
 
-def _period(ctx_url: str, versions: tuple, lang: str) -> FiscalQuarter | None:
-    available = data.periods(ctx_url, versions)
+def _period(url: str, versions: tuple, lang: str) -> FiscalQuarter | None:
+    available = data.periods(url, versions)
     if not available:
         return None
     years = sorted({p.year for p in available}, reverse=True)
+    urlstate.seed("fy", years, available[-1].year, int)
     with st.sidebar:
-        year = st.selectbox(t("fiscal_year", lang), years, key="fy", bind="query-params",
-                            help=t("period_help", lang))
+        year = st.selectbox(t("fiscal_year", lang), years, key="fy", help=t("period_help", lang))
         quarters = [p.quarter for p in available if p.year == year]
-        quarter = st.selectbox(t("quarter", lang), quarters, index=len(quarters) - 1, key="q",
-                               bind="query-params", format_func=lambda q: FiscalQuarter(year, q).label(lang))
-    return FiscalQuarter(year, quarter if quarter in quarters else quarters[-1])
+        urlstate.seed("q", quarters, quarters[-1], int)
+        quarter = st.selectbox(t("quarter", lang), quarters, key="q",
+                               format_func=lambda q: FiscalQuarter(year, q).label(lang))
+    return FiscalQuarter(year, quarter)
 
 
 def start() -> Context:
     lang = _language()
     settings = resolve()
     try:
-        if not db.is_seeded(data.engine(settings.url)):
+        if not db.is_initialised(data.engine(settings.url)):
             if not settings.is_embedded:
                 _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
             _seed_embedded(settings, lang)
@@ -88,11 +89,19 @@ def start() -> Context:
         _stop_with("error", t("db_down", lang), t("db_down_hint", lang),
                    f"{type(exc).__name__} ({settings.source})")
     if period is None:
-        _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
+        _stop_with("warning", t("db_no_data", lang), t("db_no_data_hint", lang))
+    urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
     demo = meta.get("origin") == "demo"
     if demo:
-        st.info(t("demo_banner", lang), icon="🧪")
+        st.info(t("demo_banner", lang))
+    notice_invalid_url(lang)
     return Context(lang=lang, period=period, viewer=EVERYONE, url=settings.url, versions=versions, demo=demo)
+
+
+def notice_invalid_url(lang: str) -> None:
+    """Say which URL values were not understood and were replaced by defaults."""
+    if bad := urlstate.invalid():
+        st.warning(t("url_invalid", lang) + " " + ", ".join(f"{k}={v!r}" for k, v in bad.items()))
 
 
 def footer(lang: str) -> None:

@@ -1,0 +1,136 @@
+"""The app as a user gets it (AppTest): figures equal the data layer's, language, period, failures."""
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, queries, settings
+from data_access.scope import EVERYONE, NATION
+from metrics import kpis
+from metrics.fiscal import FiscalQuarter
+from ui import fmt
+from ui.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.fixture
+def app_db(sqlite_url, monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", sqlite_url)
+    return sqlite_url
+
+
+def metric_values(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_headline(url: str, period: FiscalQuarter, lang: str) -> dict[str, str]:
+    engine = db.engine_for(url)
+    padme = kpis.padme(queries.rollup(engine, EVERYONE, "padme", NATION, period), None).iloc[0]
+    cebrs = kpis.cebrs(queries.rollup(engine, EVERYONE, "cebrs", NATION, period)).iloc[0]
+    thaiqm = kpis.thaiqm(queries.rollup(engine, EVERYONE, "thaiqm", NATION, period)).iloc[0]
+    return {
+        t("padme_budget", lang): fmt.mb(padme.budget_mb, lang),
+        t("padme_disbursed_pct", lang): fmt.pct(padme.disbursed_pct),
+        t("cebrs_approved", lang): fmt.mb(cebrs.approved_mb, lang),
+        t("cebrs_disbursed_pct", lang): fmt.pct(cebrs.disbursed_pct),
+        t("thaiqm_target", lang): fmt.count(thaiqm.n_target),
+        t("thaiqm_helped_pct", lang): fmt.pct(thaiqm.helped_pct),
+        t("cebrs_beneficiaries", lang): fmt.count(cebrs.beneficiary_households),
+    }
+
+
+def test_overview_shows_the_data_layers_figures_for_the_latest_quarter(app_db):
+    at = run_app()
+    assert not at.exception
+    shown = metric_values(at)
+    for label, value in expected_headline(app_db, FiscalQuarter(2570, 1), "th").items():
+        assert shown[label] == value, label
+    assert any(t("demo_banner", "th") in info.value for info in at.info)
+
+
+def test_period_comes_from_the_url(app_db):
+    at = run_app({"fy": "2569", "q": "3"})
+    assert not at.exception
+    shown = metric_values(at)
+    expected = expected_headline(app_db, FiscalQuarter(2569, 3), "th")
+    assert shown[t("padme_budget", "th")] == expected[t("padme_budget", "th")]
+    assert shown[t("thaiqm_helped_pct", "th")] == expected[t("thaiqm_helped_pct", "th")]
+    assert shown != metric_values(run_app({"fy": "2570", "q": "1"}))
+
+
+def test_english_flips_every_label(app_db):
+    th, en = run_app(), run_app({"lang": "en"})
+    assert not en.exception
+    assert set(expected_headline(app_db, FiscalQuarter(2570, 1), "en")) <= set(metric_values(en))
+    assert not set(metric_values(th)) & set(metric_values(en))
+    assert en.title[0].value == t("app_title", "en")
+    assert any(t("demo_banner", "en") in info.value for info in en.info)
+
+
+def test_bogus_values_in_the_url_fall_back_with_a_notice(app_db):
+    at = run_app({"fy": "9999", "q": "7", "kpi": "nonsense", "lang": "xx"})
+    assert not at.exception
+    assert len(at.metric) == 8
+    notices = " ".join(w.value for w in at.warning)
+    assert t("url_invalid", "th") in notices
+    assert "fy='9999'" in notices and "kpi='nonsense'" in notices and "lang='xx'" in notices
+    assert at.query_params["fy"] == "2570" and at.query_params["kpi"] == "padme_disbursed_pct"
+
+
+def test_disbursement_gap_is_judged_against_the_target_due_mid_quarter(app_db):
+    """On 20 Nov (51 of 92 days into Q1) the overall target due is 26% x 51/92, not the full 26%."""
+    at = run_app()
+    metric = next(m for m in at.metric if m.label == t("padme_disbursed_pct", "th"))
+    due = 26.0 * 51 / 92
+    shown = float(metric.value.rstrip("%"))
+    assert float(metric.delta) == pytest.approx(shown - due, abs=0.11)
+
+
+def test_the_map_carries_values_not_geometry(app_db):
+    at = run_app()
+    chart = at.get("plotly_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    traces = spec["data"]
+    assert all(tr["geojson"] == "app/static/geo/provinces.geojson" for tr in traces)
+    assert sum(len(tr["locations"]) for tr in traces) == 77  # Bangkok drawn as "no data" for PADME
+    assert len(chart.proto.spec.encode()) < 300_000
+
+
+def test_database_down_shows_a_banner_not_a_trace(monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = run_app()
+    assert not at.exception
+    assert at.error and t("db_down", "th") in at.error[0].value
+    assert "OperationalError" in at.error[0].value and "nobody" not in at.error[0].value
+    assert not at.metric
+
+
+def test_configured_empty_database_is_never_seeded(monkeypatch, tmp_path):
+    path = tmp_path / "production.db"
+    monkeypatch.setenv("WARROOM_DB_URL", f"sqlite:///{path}")
+    at = run_app()
+    assert not at.exception
+    assert at.warning and t("db_empty", "th") in at.warning[0].value
+    tables = sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+    assert tables == 0
+
+
+def test_embedded_database_is_created_and_seeded_on_first_run(monkeypatch, tmp_path):
+    monkeypatch.delenv("WARROOM_DB_URL", raising=False)
+    monkeypatch.setattr(settings, "_secrets_files", lambda: [])
+    monkeypatch.setattr(settings, "EMBEDDED_PATH", tmp_path / "var" / "warroom.db")
+    monkeypatch.setenv("WARROOM_DEMO_SCALE", "test")
+    at = run_app()
+    assert not at.exception
+    assert (tmp_path / "var" / "warroom.db").exists()
+    assert metric_values(at)[t("thaiqm_target", "th")] != fmt.DASH

@@ -1,0 +1,50 @@
+"""`python -m data_access`: seeding is refused on a configured database; init never destroys data."""
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from data_access import db, queries, schema as s
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args, url: str, **env):
+    return subprocess.run([sys.executable, "-m", "data_access", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url, **env}, timeout=300)
+
+
+def test_seed_refuses_a_configured_database_without_force(tmp_path):
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    result = cli("seed", "--scale", "test", url=url)
+    assert result.returncode == 2 and "refusing" in result.stderr
+    assert not (tmp_path / "prod.db").exists() or not db.is_initialised(db.engine_for(url))
+
+
+def test_init_creates_an_empty_store_and_keeps_existing_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    first = cli("init", url=url)
+    assert first.returncode == 0, first.stderr
+    engine = db.engine_for(url)
+    assert db.is_initialised(engine) and queries.periods(engine) == []  # ready, but no source data yet
+    with engine.begin() as conn:
+        conn.execute(s.fiscal_quarter.update().where(s.fiscal_quarter.c.fiscal_year == 2570)
+                     .values(target_overall_pct=33.0))
+    again = cli("init", url=url)
+    assert again.returncode == 0 and "already present" in again.stdout
+    with engine.connect() as conn:
+        edited = conn.execute(select(func.max(s.fiscal_quarter.c.target_overall_pct))
+                              .where(s.fiscal_quarter.c.fiscal_year == 2570)).scalar_one()
+    assert edited == 33.0
+
+
+def test_seed_with_force_and_status(tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    seeded = cli("seed", "--scale", "test", "--as-of", "2026-11-20", "--force", url=url)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "seeded test demo data" in seeded.stdout
+    status = cli("status", url=url)
+    assert status.returncode == 0 and "thaiqm" in status.stdout and "2026-11-20" in status.stdout
+    skipped = cli("seed", "--if-empty", url=url)
+    assert skipped.returncode == 0 and "nothing to do" in skipped.stdout
