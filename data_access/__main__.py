@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"schema ready; reference data {'loaded' if loaded else 'already present'} ({settings.source} database)")
         return 0
     if args.command == "seed":
-        if args.if_empty and db.is_initialised(engine):
+        if args.if_empty and db.has_source_data(engine):
             print(f"already seeded ({settings.source} database): nothing to do")
             return 0
         if not settings.is_embedded and not args.force:

@@ -56,5 +56,13 @@ def is_initialised(engine: Engine) -> bool:
     return n_sources == len(schema.SOURCES) and n_prov > 0
 
 
+def has_source_data(engine: Engine) -> bool:
+    """True once any source has been written (seeded or imported): version > 0."""
+    if not is_initialised(engine):
+        return False
+    with engine.connect() as conn:
+        return bool(conn.execute(select(func.max(schema.data_version.c.version))).scalar())
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, Float, cast, func, literal, select
+from sqlalchemy import BigInteger, Engine, Float, cast, func, literal, select, union
 
 from metrics.fiscal import FiscalQuarter, fiscal_quarter_of
 
@@ -129,10 +129,11 @@ def data_status(engine: Engine) -> pd.DataFrame:
 
 
 def periods(engine: Engine) -> list[FiscalQuarter]:
-    """Every fiscal quarter that has data, up to the quarter the newest data falls in."""
-    t = s.rollup_padme
+    """Every fiscal quarter that has data in any source, up to the quarter the newest data falls in."""
+    years_of = union(*(select(t.c.fiscal_year) for t in s.ROLLUPS.values()),
+                     select(s.sdg_value.c.year.label("fiscal_year"))).subquery()
     with engine.connect() as conn:
-        years = [r[0] for r in conn.execute(select(t.c.fiscal_year).distinct().order_by(t.c.fiscal_year))]
+        years = sorted(conn.execute(select(years_of.c.fiscal_year)).scalars())
         through = conn.execute(select(func.max(s.data_version.c.data_through))).scalar()
     if not years or through is None:
         return []

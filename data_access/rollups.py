@@ -29,7 +29,7 @@ def _padme_select():
     # A project that has not reported this quarter yet keeps its last reported (cumulative) figures;
     # its target for the quarter is the national target share of its budget.
     # Integer arithmetic (basis points, truncating division) so SQLite and PostgreSQL agree to the baht.
-    basis_points = cast(national_pct * 100, BigInteger)
+    basis_points = cast(func.round(national_pct * 100), BigInteger)
     target = case((r.c.quarter == fq.c.quarter, r.c.disb_target_baht),
                   else_=p.c.budget_baht * basis_points // 10000)
     actual = func.coalesce(r.c.disb_actual_baht, 0)

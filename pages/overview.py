@@ -1,4 +1,5 @@
 """Overview: the nation's headline KPIs from the four sources and a province map of one of them."""
+import pandas as pd
 import streamlit as st
 
 from data_access.scope import NATION
@@ -26,18 +27,20 @@ def first(frame, column):
 
 
 def as_of(source):
-    return f"{t('source_' + source, lang)} · {t('as_of', lang)} {thai_date(status.loc[source, 'data_through'], lang)}"
+    through = status.loc[source, "data_through"] if source in status.index else None
+    when = t("no_data", lang) if through is None or pd.isna(through) else thai_date(pd.Timestamp(through).date(), lang)
+    return f"{t('source_' + source, lang)} · {t('as_of', lang)} {when}"
 
 
 with st.grid(4, min_column_width=240, gap="medium"):
-    st.metric(t("padme_budget", lang), fmt.mb(first(padme, "budget_mb"), lang), border=True, height="stretch",
+    st.metric(t("padme_budget", lang), fmt.mb(first(padme, "budget_mb"), lang, unit=False), border=True, height="stretch",
               help=as_of("padme"))
     gap = first(padme, "gap_pp")
     st.metric(t("padme_disbursed_pct", lang), fmt.pct(first(padme, "disbursed_pct")),
               None if gap is None else round(float(gap), 1),
               delta_description=f"pp {t('vs_target', lang)} {fmt.pct(first(padme, 'target_pct'), 0)}",
               border=True, height="stretch", help=as_of("padme"))
-    st.metric(t("cebrs_approved", lang), fmt.mb(first(cebrs, "approved_mb"), lang), border=True, height="stretch",
+    st.metric(t("cebrs_approved", lang), fmt.mb(first(cebrs, "approved_mb"), lang, unit=False), border=True, height="stretch",
               help=as_of("cebrs"))
     st.metric(t("cebrs_disbursed_pct", lang), fmt.pct(first(cebrs, "disbursed_pct")), border=True,
               height="stretch", help=as_of("cebrs"))

@@ -12,6 +12,7 @@ from metrics import kpis
 from metrics.fiscal import FiscalQuarter
 from ui import fmt
 from ui.i18n import t
+from tests.conftest import AS_OF
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -39,9 +40,9 @@ def expected_headline(url: str, period: FiscalQuarter, lang: str) -> dict[str, s
     cebrs = kpis.cebrs(queries.rollup(engine, EVERYONE, "cebrs", NATION, period)).iloc[0]
     thaiqm = kpis.thaiqm(queries.rollup(engine, EVERYONE, "thaiqm", NATION, period)).iloc[0]
     return {
-        t("padme_budget", lang): fmt.mb(padme.budget_mb, lang),
+        t("padme_budget", lang): fmt.mb(padme.budget_mb, lang, unit=False),
         t("padme_disbursed_pct", lang): fmt.pct(padme.disbursed_pct),
-        t("cebrs_approved", lang): fmt.mb(cebrs.approved_mb, lang),
+        t("cebrs_approved", lang): fmt.mb(cebrs.approved_mb, lang, unit=False),
         t("cebrs_disbursed_pct", lang): fmt.pct(cebrs.disbursed_pct),
         t("thaiqm_target", lang): fmt.count(thaiqm.n_target),
         t("thaiqm_helped_pct", lang): fmt.pct(thaiqm.helped_pct),
@@ -104,6 +105,27 @@ def test_the_map_carries_values_not_geometry(app_db):
     assert all(tr["geojson"] == "app/static/geo/provinces.geojson" for tr in traces)
     assert sum(len(tr["locations"]) for tr in traces) == 77  # Bangkok drawn as "no data" for PADME
     assert len(chart.proto.spec.encode()) < 300_000
+
+
+def test_a_source_without_data_yet_shows_no_data_not_a_crash(monkeypatch, tmp_path):
+    """Only PADME has data (e.g. the first import into a new store): the rest read "no data"."""
+    url = f"sqlite:///{tmp_path / 'partial.db'}"
+    engine = db.engine_for(url)
+    from data_access.seed import seed
+    seed(engine, "test", AS_OF)
+    from sqlalchemy import delete, update
+    from data_access import schema as s
+    with engine.begin() as conn:
+        for table in (s.rollup_cebrs, s.cebrs_project, s.rollup_thaiqm, s.thaiqm_household, s.sdg_value):
+            conn.execute(delete(table))
+        conn.execute(update(s.data_version).where(s.data_version.c.source != "padme")
+                     .values(version=0, data_through=None))
+    monkeypatch.setenv("WARROOM_DB_URL", url)
+    at = run_app()
+    assert not at.exception
+    shown = metric_values(at)
+    assert shown[t("thaiqm_target", "th")] == fmt.DASH and shown[t("cebrs_approved", "th")] == fmt.DASH
+    assert shown[t("padme_budget", "th")] != fmt.DASH
 
 
 def test_database_down_shows_a_banner_not_a_trace(monkeypatch):

@@ -83,7 +83,7 @@ def wait_for_run(page) -> None:
 
 
 def test_overview_renders_in_chromium(server, browser):
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page = browser.new_page(viewport={"width": 1600, "height": 1500})
     geometry = []
     page.on("response", lambda r: geometry.append(r.status) if r.url.endswith("provinces.geojson") else None)
     page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")

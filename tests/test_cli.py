@@ -28,6 +28,8 @@ def test_init_creates_an_empty_store_and_keeps_existing_rows(tmp_path):
     assert first.returncode == 0, first.stderr
     engine = db.engine_for(url)
     assert db.is_initialised(engine) and queries.periods(engine) == []  # ready, but no source data yet
+    assert not db.has_source_data(engine)
+    assert "nothing to do" not in cli("seed", "--if-empty", url=url).stdout  # an empty store is not "seeded"
     with engine.begin() as conn:
         conn.execute(s.fiscal_quarter.update().where(s.fiscal_quarter.c.fiscal_year == 2570)
                      .values(target_overall_pct=33.0))

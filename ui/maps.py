@@ -50,7 +50,7 @@ def choropleth(frame: pd.DataFrame, kpi: Kpi, level: str, lang: str, key: str, h
         marker_line_width=0.6, marker_line_color="#FFFFFF",
         colorbar={"title": {"text": _unit_label(kpi, lang)}, "thickness": 14},
         **_colours(kpi)))
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 13.2, "lon": 100.9}, "zoom": 4.35},
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 13.1, "lon": 101.0}, "zoom": 4.5},
                       margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height)
     return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
                            config={"displayModeBar": False, "scrollZoom": False})

@@ -44,7 +44,7 @@ def _stop_with(kind: str, message: str, hint: str, detail: str | None = None) ->
 def _seed_embedded(settings: DatabaseSettings, lang: str) -> None:
     engine = data.engine(settings.url)
     with _SEED_LOCK:
-        if db.is_initialised(engine):
+        if db.has_source_data(engine):
             return
         with st.status(t("seeding", lang), expanded=True) as status:
             bar = st.progress(0.0)
@@ -78,10 +78,11 @@ def start() -> Context:
     lang = _language()
     settings = resolve()
     try:
-        if not db.is_initialised(data.engine(settings.url)):
-            if not settings.is_embedded:
-                _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
+        engine = data.engine(settings.url)
+        if settings.is_embedded and not db.has_source_data(engine):
             _seed_embedded(settings, lang)
+        elif not db.is_initialised(engine):
+            _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
         versions = tuple(sorted(data.versions(settings.url).items()))
         meta = data.dataset_meta(settings.url, versions)
         period = _period(settings.url, versions, lang)
