@@ -1,4 +1,8 @@
-"""War Room entry point: page config, the shell (database, sidebar, banners), then the chosen page."""
+"""War Room entry point: page config, navigation, the shell (database, sidebar, banners), then the page.
+
+Navigation is declared before any widget: widgets drawn ahead of `st.navigation` lost their first
+change (the language control read None on its first click).
+"""
 import streamlit as st
 
 from ui import shell
@@ -6,12 +10,11 @@ from ui.i18n import t
 
 st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
 
+lang = shell.language()
+page = st.navigation([
+    st.Page("pages/overview.py", title=t("nav_overview", lang), icon="🗺️", url_path="overview",
+            default=True, help=t("nav_overview_help", lang)),
+])
 ctx = shell.start()
 st.session_state["ctx"] = ctx
-
-page = st.navigation([
-    st.Page("pages/overview.py", title=t("nav_overview", ctx.lang), icon="🗺️", url_path="overview",
-            default=True, help=t("nav_overview_help", ctx.lang)),
-])
-page.run()
-shell.footer(ctx.lang)
+shell.run_page(page, ctx)

@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         with engine.begin() as conn:
             loaded = load_reference(conn, only_if_empty=True)
             versions.ensure(conn)
+            if loaded:
+                db.mark_schema(conn)
         print(f"schema ready; reference data {'loaded' if loaded else 'already present'} ({settings.source} database)")
         return 0
     if args.command == "seed":

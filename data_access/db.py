@@ -5,7 +5,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, func
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
 
 from . import schema
 from .settings import DatabaseSettings, resolve
@@ -47,13 +47,29 @@ def drop_schema(engine: Engine) -> None:
 
 
 def is_initialised(engine: Engine) -> bool:
-    """True when the tables exist and the reference areas and data versions are loaded."""
-    if not inspect(engine).has_table("data_version"):
+    """True when every table exists and the reference areas and data versions are loaded."""
+    if not set(schema.metadata.tables) <= set(inspect(engine).get_table_names()):
         return False
     with engine.connect() as conn:
         n_sources = conn.execute(select(func.count()).select_from(schema.data_version)).scalar_one()
         n_prov = conn.execute(select(func.count()).select_from(schema.province)).scalar_one()
     return n_sources == len(schema.SOURCES) and n_prov > 0
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database was created by this version of the schema."""
+    if not inspect(engine).has_table("dataset_meta"):
+        return False
+    t = schema.dataset_meta
+    with engine.connect() as conn:
+        stored = conn.execute(select(t.c.value).where(t.c.key == "schema_version")).scalar()
+    return stored == schema.SCHEMA_VERSION
+
+
+def mark_schema(conn) -> None:
+    t = schema.dataset_meta
+    conn.execute(delete(t).where(t.c.key == "schema_version"))
+    conn.execute(insert(t).values(key="schema_version", value=schema.SCHEMA_VERSION))
 
 
 def has_source_data(engine: Engine) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, Date
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
+SCHEMA_VERSION = "1"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")

@@ -19,7 +19,7 @@ from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of, fisc
 
 from . import rollups, schema as s, versions
 from .areas import DEFAULT_DISBURSEMENT_TARGETS, load_reference
-from .db import create_schema, drop_schema
+from .db import create_schema, drop_schema, mark_schema
 from .reference import NESDP13_MILESTONES, SDG_GOALS, SDG_INDICATORS
 
 SEED = 2570
@@ -391,6 +391,7 @@ def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
         _thaiqm(conn, rng, areas, years, as_of, cfg.thaiqm_per_year, progress)
         progress(0.8, "SDG")
         _sdg(conn, rng, areas, years)
+        mark_schema(conn)
         conn.execute(insert(s.dataset_meta), [{"key": "origin", "value": "demo"},
                                               {"key": "scale", "value": scale},
                                               {"key": "as_of", "value": as_of.isoformat()}])

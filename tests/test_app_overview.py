@@ -12,6 +12,7 @@ from metrics import kpis
 from metrics.fiscal import FiscalQuarter
 from ui import fmt
 from ui.i18n import t
+from data_access.seed import seed
 from tests.conftest import AS_OF
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -111,7 +112,6 @@ def test_a_source_without_data_yet_shows_no_data_not_a_crash(monkeypatch, tmp_pa
     """Only PADME has data (e.g. the first import into a new store): the rest read "no data"."""
     url = f"sqlite:///{tmp_path / 'partial.db'}"
     engine = db.engine_for(url)
-    from data_access.seed import seed
     seed(engine, "test", AS_OF)
     from sqlalchemy import delete, update
     from data_access import schema as s
@@ -126,6 +126,43 @@ def test_a_source_without_data_yet_shows_no_data_not_a_crash(monkeypatch, tmp_pa
     shown = metric_values(at)
     assert shown[t("thaiqm_target", "th")] == fmt.DASH and shown[t("cebrs_approved", "th")] == fmt.DASH
     assert shown[t("padme_budget", "th")] != fmt.DASH
+
+
+def test_embedded_demo_from_an_older_build_is_rebuilt(monkeypatch, tmp_path):
+    path = tmp_path / "var" / "warroom.db"
+    path.parent.mkdir()
+    sqlite3.connect(path).executescript(
+        "CREATE TABLE data_version (source TEXT, version INT, updated_at TEXT);"
+        "INSERT INTO data_version VALUES ('padme', 3, '2026-01-01');")  # an old build's layout
+    monkeypatch.delenv("WARROOM_DB_URL", raising=False)
+    monkeypatch.setattr(settings, "_secrets_files", lambda: [])
+    monkeypatch.setattr(settings, "EMBEDDED_PATH", path)
+    monkeypatch.setenv("WARROOM_DEMO_SCALE", "test")
+    at = run_app()
+    assert not at.exception and len(at.metric) == 8
+    assert db.schema_is_current(db.engine_for(f"sqlite:///{path}"))
+
+
+def test_configured_database_from_an_older_build_gets_a_banner(monkeypatch, tmp_path, sqlite_url):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    seed(db.engine_for(url), "test", AS_OF)
+    with db.engine_for(url).begin() as conn:
+        conn.exec_driver_sql("UPDATE dataset_meta SET value = '0' WHERE key = 'schema_version'")
+    monkeypatch.setenv("WARROOM_DB_URL", url)
+    at = run_app()
+    assert not at.exception and not at.metric
+    assert at.warning and t("db_outdated", "th") in at.warning[0].value
+
+
+def test_a_failure_inside_the_page_is_a_banner(monkeypatch, app_db):
+    from ui import data
+    def broken(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+    monkeypatch.setattr(data, "kpi_frame", broken)
+    at = run_app()
+    assert not at.exception
+    assert at.error and t("db_down", "th") in at.error[0].value
 
 
 def test_database_down_shows_a_banner_not_a_trace(monkeypatch):

@@ -98,3 +98,33 @@ def test_overview_renders_in_chromium(server, browser):
     assert "ห้องปฏิบัติการ War Room" in page.locator("h1").first.inner_text()
     assert geometry and all(status == 200 for status in geometry)  # served from static/, not a CDN
     page.close()
+
+
+def test_language_period_and_kpi_are_clicked_into_the_url_and_restored(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server, wait_until="domcontentloaded")
+    wait_for_run(page)
+    page.get_by_text("English", exact=True).click()  # the first click must take (it once read None)
+    wait_for_run(page)
+    assert page.locator("h1").first.inner_text() == "War Room · Ministry of Interior"
+    assert "lang=en" in page.url
+    page.locator('[data-testid="stSelectbox"]').nth(0).click()
+    page.get_by_role("option", name="2569").click()
+    wait_for_run(page)
+    page.locator('[data-testid="stSelectbox"]').nth(2).click()
+    page.get_by_role("option", name="Target households helped (%)").click()
+    wait_for_run(page)
+    assert "fy=2569" in page.url and "kpi=thaiqm_helped_pct" in page.url
+    shared = page.url
+    page.close()
+
+    again = browser.new_page(viewport={"width": 1400, "height": 1000})
+    again.goto(shared, wait_until="domcontentloaded")
+    wait_for_run(again)
+    again.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
+    assert again.locator("h1").first.inner_text() == "War Room · Ministry of Interior"
+    captions = " ".join(again.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+    assert "One Data · Q4 FY2569" in captions  # the period chosen, restored from the link
+    assert "Target households helped (%) · Q4 FY2569" in captions  # the map's KPI, restored
+    again.screenshot(path=str(ARTIFACTS / "overview-en-restored.png"))
+    again.close()

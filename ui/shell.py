@@ -44,7 +44,7 @@ def _stop_with(kind: str, message: str, hint: str, detail: str | None = None) ->
 def _seed_embedded(settings: DatabaseSettings, lang: str) -> None:
     engine = data.engine(settings.url)
     with _SEED_LOCK:
-        if db.has_source_data(engine):
+        if db.has_source_data(engine) and db.schema_is_current(engine):
             return
         with st.status(t("seeding", lang), expanded=True) as status:
             bar = st.progress(0.0)
@@ -52,8 +52,14 @@ def _seed_embedded(settings: DatabaseSettings, lang: str) -> None:
             status.update(label=t("seeding_done", lang), state="complete", expanded=False)
 
 
-def _language() -> str:
+def language() -> str:
+    """The viewer's language from the session or the URL, before any widget is drawn."""
     urlstate.seed("lang", LANGS, "th")
+    return st.session_state["lang"]
+
+
+def _language() -> str:
+    language()
     with st.sidebar:
         st.segmented_control(t("language"), LANGS, format_func=LANG_NAMES.get, key="lang", required=True)
     return st.session_state["lang"]
@@ -79,16 +85,17 @@ def start() -> Context:
     settings = resolve()
     try:
         engine = data.engine(settings.url)
-        if settings.is_embedded and not db.has_source_data(engine):
-            _seed_embedded(settings, lang)
+        if settings.is_embedded and not (db.has_source_data(engine) and db.schema_is_current(engine)):
+            _seed_embedded(settings, lang)  # the demo store is rebuilt when this build's schema is newer
         elif not db.is_initialised(engine):
             _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
+        elif not db.schema_is_current(engine):
+            _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
         versions = tuple(sorted(data.versions(settings.url).items()))
         meta = data.dataset_meta(settings.url, versions)
         period = _period(settings.url, versions, lang)
     except SQLAlchemyError as exc:
-        _stop_with("error", t("db_down", lang), t("db_down_hint", lang),
-                   f"{type(exc).__name__} ({settings.source})")
+        database_failure(exc, lang)
     if period is None:
         _stop_with("warning", t("db_no_data", lang), t("db_no_data_hint", lang))
     urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
@@ -97,6 +104,20 @@ def start() -> Context:
         st.info(t("demo_banner", lang))
     notice_invalid_url(lang)
     return Context(lang=lang, period=period, viewer=EVERYONE, url=settings.url, versions=versions, demo=demo)
+
+
+def database_failure(exc: SQLAlchemyError, lang: str) -> None:
+    """Stop the run with a banner naming the kind of failure, never the URL or a stack trace."""
+    _stop_with("error", t("db_down", lang), t("db_down_hint", lang), f"{type(exc).__name__} ({resolve().source})")
+
+
+def run_page(page, ctx: Context) -> None:
+    """Run the chosen page; a database failure mid-page becomes the same banner as at start."""
+    try:
+        page.run()
+    except SQLAlchemyError as exc:
+        database_failure(exc, ctx.lang)
+    footer(ctx.lang)
 
 
 def notice_invalid_url(lang: str) -> None:
