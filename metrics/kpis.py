@@ -82,6 +82,12 @@ KPIS = {k.key: k for k in (
 )}
 
 
+def ranked(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
+    """Rank areas on a KPI (1 = best; for a size KPI, 1 = largest); areas with no data rank last."""
+    out = frame.assign(rank=frame[kpi.column].rank(ascending=kpi.higher_is_better is False, method="min"))
+    return out.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
+
+
 def change(current: float, previous: float) -> float | None:
     """Difference from the previous period; None when either side has no data."""
     if current is None or previous is None or pd.isna(current) or pd.isna(previous):

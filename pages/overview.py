@@ -58,10 +58,7 @@ urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
 kpi = KPIS[st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi")]
 urlstate.publish(kpi=kpi.key)
 shell.notice_invalid_url(lang)
-provinces = data.provinces(ctx.url, ctx.viewer)
-by_province = data.kpi_frame(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, NATION, period, "province")
-view = provinces.rename(columns={"prov_code": "area_code"}).merge(
-    by_province[["area_code", kpi.column]], on="area_code", how="left")
+view = data.kpi_by_province(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, period)
 
 left, right = st.columns([3, 2], gap="medium")
 with left, st.container(border=True):
@@ -70,11 +67,9 @@ with left, st.container(border=True):
     maps.choropleth(view, kpi, "province", lang, key="map")
 with right, st.container(border=True):
     st.subheader(t("ranking", lang))
-    ranked = view.assign(rank=view[kpi.column].rank(ascending=not kpi.higher_is_better, method="min"))
-    ranked = ranked.sort_values(["rank", "area_code"], na_position="last")
     name = "name_th" if lang == "th" else "name_en"
     st.dataframe(
-        ranked[["rank", name, kpi.column]].rename(columns={
+        view[["rank", name, kpi.column]].rename(columns={
             "rank": t("col_rank", lang), name: t("col_area", lang), kpi.column: t(kpi.key, lang)}),
         hide_index=True, height=600,
         column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d"),

@@ -58,6 +58,15 @@ def test_target_due_mid_quarter(previous, end, elapsed, due):
     assert kpis.target_due(previous, end, elapsed) == pytest.approx(due)
 
 
+def test_ranking_puts_the_best_first_and_no_data_last():
+    frame = pd.DataFrame({"area_code": ["10", "30", "50", "90"], "helped_pct": [float("nan"), 40.0, 75.0, 40.0]})
+    out = kpis.ranked(frame, kpis.KPIS["thaiqm_helped_pct"])
+    assert out.area_code.tolist() == ["50", "30", "90", "10"]
+    assert out["rank"].tolist()[:3] == [1, 2, 2] and math.isnan(out["rank"].iloc[3])
+    sizes = pd.DataFrame({"area_code": ["1", "2"], "n_target": [5, 9]})
+    assert kpis.ranked(sizes, kpis.KPIS["thaiqm_n_target"]).area_code.tolist() == ["2", "1"]
+
+
 def test_change_needs_both_sides():
     assert kpis.change(30.0, 25.5) == pytest.approx(4.5)
     assert kpis.change(None, 3.0) is None and kpis.change(3.0, float("nan")) is None

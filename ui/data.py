@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data_access import db, queries
-from data_access.scope import Area, Viewer
+from data_access.scope import NATION, Area, Viewer
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, elapsed_share
 
@@ -55,6 +55,13 @@ def kpi_frame(url: str, version: int, viewer: Viewer, source: str, area: Area,
     if source == "padme":
         return kpis.padme(frame, padme_target_due(e, period))
     return kpis.cebrs(frame) if source == "cebrs" else kpis.thaiqm(frame)
+
+
+def kpi_by_province(url: str, version: int, viewer: Viewer, kpi: kpis.Kpi, period: FiscalQuarter) -> pd.DataFrame:
+    """Every province the viewer may see, with its name and the KPI value (NaN where it has no data)."""
+    values = kpi_frame(url, version, viewer, kpi.source, NATION, period, "province")
+    names = provinces(url, viewer).rename(columns={"prov_code": "area_code"})
+    return kpis.ranked(names.merge(values[["area_code", kpi.column]], on="area_code", how="left"), kpi)
 
 
 def padme_target_due(e: Engine, period: FiscalQuarter) -> float | None:
