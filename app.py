@@ -12,8 +12,10 @@ st.set_page_config(page_title="War Room · มหาดไทย", page_icon="�
 
 lang = shell.language()
 page = st.navigation([
-    st.Page("pages/overview.py", title=t("nav_overview", lang), icon="🗺️", url_path="overview",
+    st.Page("pages/overview.py", title=t("nav_overview", lang), url_path="overview",
             default=True, help=t("nav_overview_help", lang)),
+    st.Page("pages/profile.py", title=t("nav_profile", lang), url_path="profile",
+            help=t("nav_profile_help", lang)),
 ])
 ctx = shell.start()
 st.session_state["ctx"] = ctx

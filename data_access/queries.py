@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, Float, cast, func, literal, select, union
+from sqlalchemy import BigInteger, Engine, Float, and_, case, cast, func, literal, select, union
 
 from metrics.fiscal import FiscalQuarter, fiscal_quarter_of
 
@@ -25,7 +25,7 @@ def _frame(engine: Engine, stmt) -> pd.DataFrame:
 
 
 def _group_column(by: str, rollup_dist_col):
-    return {"nation": None, "region": s.province.c.region4, "province": s.district.c.prov_code,
+    return {"total": None, "region": s.province.c.region4, "province": s.district.c.prov_code,
             "district": rollup_dist_col}[by]
 
 
@@ -61,15 +61,16 @@ def _aggregate(engine, viewer, area, by, table, dist_col, measures, where):
 
 
 def rollup(engine: Engine, viewer: Viewer, source: str, area: Area, period: FiscalQuarter,
-           by: str = "nation") -> pd.DataFrame:
-    """Summed rollup columns of one source for the area and quarter, one row per `by` area."""
+           by: str = "total") -> pd.DataFrame:
+    """Summed rollup columns of one source for the area and quarter: one row for the whole area
+    (`by="total"`), or one per region, province or district inside it."""
     t = s.ROLLUPS[source]
     measures = [cast(func.sum(c), BigInteger).label(c.name) for c in t.c if c.name not in _KEYS]
     return _aggregate(engine, viewer, area, by, t, t.c.dist_code, measures,
                       (t.c.fiscal_year == period.year, t.c.quarter == period.quarter))
 
 
-def sdg_values(engine: Engine, viewer: Viewer, area: Area, year: int, by: str = "nation") -> pd.DataFrame:
+def sdg_values(engine: Engine, viewer: Viewer, area: Area, year: int, by: str = "total") -> pd.DataFrame:
     """Population-weighted mean of every SDG indicator for the area and year, per `by` area."""
     v = s.sdg_value
     mean = (func.sum(v.c.value * v.c.weight) / func.sum(v.c.weight)).label("value")
@@ -148,3 +149,40 @@ def dataset_meta(engine: Engine) -> dict[str, str]:
     t = s.dataset_meta
     with engine.connect() as conn:
         return {k: v for k, v in conn.execute(select(t.c.key, t.c.value))}
+
+
+def area_index(engine: Engine) -> pd.DataFrame:
+    """Every district with its province and region: the reference for names, parents and validation."""
+    d, p = s.district, s.province
+    return _frame(engine, select(
+        d.c.dist_code, d.c.prov_code, d.c.name_th, d.c.name_en, d.c.type_th, d.c.type_en,
+        p.c.name_th.label("prov_name_th"), p.c.name_en.label("prov_name_en"),
+        p.c.region4, p.c.region4_th).join(p, p.c.prov_code == d.c.prov_code).order_by(d.c.dist_code))
+
+
+def subdistrict_figures(engine: Engine, viewer: Viewer, dist_code: str, period: FiscalQuarter) -> pd.DataFrame:
+    """ThaiQM and CEBRS per subdistrict of one district, cumulative to the quarter's end.
+
+    Reads an indexed slice of the source rows (one district, one fiscal year), never a scan.
+    """
+    viewer.check(Area("district", dist_code))
+    h, c, sub = s.thaiqm_household, s.cebrs_project, s.subdistrict
+    end = period.end
+    households = _frame(engine, select(
+        h.c.subdist_code,
+        func.sum(case((h.c.status != "surveyed", 1), else_=0)).label("n_target"),
+        func.sum(case((and_(h.c.status == "helped", h.c.resolved_on <= end), 1), else_=0)).label("n_helped"),
+    ).where(h.c.dist_code == dist_code, h.c.survey_year == period.year).group_by(h.c.subdist_code))
+    relief = _frame(engine, select(
+        c.c.subdist_code, func.count().label("n_relief_projects"),
+        cast(func.sum(c.c.approved_baht), BigInteger).label("approved_baht"),
+        cast(func.sum(case((and_(c.c.disbursed_on.is_not(None), c.c.disbursed_on <= end), c.c.disbursed_baht),
+                           else_=0)), BigInteger).label("disbursed_baht"),
+    ).where(c.c.dist_code == dist_code, c.c.fiscal_year == period.year, c.c.approved_on <= end)
+        .group_by(c.c.subdist_code))
+    names = _frame(engine, select(sub.c.subdist_code, sub.c.name_th, sub.c.name_en, sub.c.type_th)
+                   .where(sub.c.dist_code == dist_code).order_by(sub.c.subdist_code))
+    out = names.merge(households, on="subdist_code", how="left").merge(relief, on="subdist_code", how="left")
+    counts = ["n_target", "n_helped", "n_relief_projects", "approved_baht", "disbursed_baht"]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    return out.rename(columns={"subdist_code": "area_code"})

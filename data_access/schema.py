@@ -7,6 +7,7 @@ and nation figures are sums of them, so no dashboard query ever reads the source
 """
 from __future__ import annotations
 
+from metrics.kpis import DIMENSIONS
 from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Float,
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
@@ -19,7 +20,7 @@ PADME_BUDGET_TYPES = ("recurrent", "capital")
 CEBRS_CATEGORIES = ("drought", "flood", "roads", "agriculture", "health", "housing", "other")
 CEBRS_STATUSES = ("approved", "in_progress", "done")
 THAIQM_STATUSES = ("surveyed", "target", "in_progress", "helped", "self_resolved")
-THAIQM_DIMENSIONS = ("health", "living", "education", "income", "access")
+THAIQM_DIMENSIONS = DIMENSIONS
 SDG_DIRECTIONS = ("higher", "lower")
 
 

@@ -59,6 +59,16 @@ class FiscalQuarter:
         return f"ไตรมาส {self.quarter}/{self.year}" if lang == "th" else f"Q{self.quarter} FY{self.year}"
 
 
+def comparison_period(fq: FiscalQuarter) -> FiscalQuarter:
+    """The quarter a KPI's change is measured against.
+
+    The previous quarter within the same fiscal year; for Q1, the Q1 of the year before, because
+    the year's figures are cumulative and restart every October (Q1 against last year's Q4 would
+    show every province collapsing).
+    """
+    return fq.previous() if fq.quarter > 1 else FiscalQuarter(fq.year - 1, 1)
+
+
 def fiscal_quarter_of(day: dt.date) -> FiscalQuarter:
     year_be = to_be(day.year + 1 if day.month >= 10 else day.year)
     quarter = ((day.month - 10) % 12) // 3 + 1

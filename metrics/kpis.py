@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 BAHT_PER_MB = 1_000_000
+DIMENSIONS = ("health", "living", "education", "income", "access")  # ThaiQM / TPMAP poverty dimensions
 
 
 def ratio_pct(numerator, denominator):
@@ -86,6 +87,18 @@ def ranked(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     """Rank areas on a KPI (1 = best; for a size KPI, 1 = largest); areas with no data rank last."""
     out = frame.assign(rank=frame[kpi.column].rank(ascending=kpi.higher_is_better is False, method="min"))
     return out.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
+
+
+def exceptions(frame: pd.DataFrame, kpi: Kpi, reference: float | None, worse_by: float,
+               limit: int) -> pd.DataFrame:
+    """The areas that lag: at least `worse_by` points worse than `reference` (the parent area's
+    figure), worst first, at most `limit`. A size KPI (higher_is_better None) has no exceptions."""
+    if kpi.higher_is_better is None or reference is None or pd.isna(reference):
+        return frame.iloc[0:0]
+    values = frame[kpi.column]
+    gap = (values - reference) if kpi.higher_is_better else (reference - values)
+    flagged = frame.assign(gap=gap)[gap <= -worse_by]
+    return flagged.sort_values(["gap", "area_code"]).head(limit).reset_index(drop=True)
 
 
 def change(current: float, previous: float) -> float | None:

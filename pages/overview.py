@@ -1,76 +1,55 @@
-"""Overview: the nation's headline KPIs from the four sources and a province map of one of them."""
-import pandas as pd
+"""The war room's home: where the country (or a region or province) stands, and where it lags.
+
+Map and table drill down: a province click opens its districts, a district click its profile.
+"""
 import streamlit as st
 
-from data_access.scope import NATION
+from data_access.scope import NATION, REGIONS, Area
 from metrics.kpis import KPIS
-from metrics.sdg import goals_on_track
-from metrics.fiscal import thai_date
-from ui import data, fmt, maps, shell, urlstate
+from ui import data, drill, geo, maps, panels, profile, shell, urlstate
 from ui.i18n import t
 
 ctx = st.session_state["ctx"]
-lang, period = ctx.lang, ctx.period
+lang = ctx.lang
+index = data.area_index(ctx.url)
+area = drill.current(index)
+drill.publish(area)
+urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
 
 st.title(t("app_title", lang))
-st.caption(f"{t('app_subtitle', lang)} · {period.label(lang)}")
-
-padme = data.kpi_frame(ctx.url, ctx.version("padme"), ctx.viewer, "padme", NATION, period, "nation")
-cebrs = data.kpi_frame(ctx.url, ctx.version("cebrs"), ctx.viewer, "cebrs", NATION, period, "nation")
-thaiqm = data.kpi_frame(ctx.url, ctx.version("thaiqm"), ctx.viewer, "thaiqm", NATION, period, "nation")
-sdg_year, sdg = data.sdg_ratings(ctx.url, ctx.version("sdg"), ctx.viewer, NATION, period, "nation")
-status = data.data_status(ctx.url, ctx.versions).set_index("source")
-
-
-def first(frame, column):
-    return frame[column].iloc[0] if len(frame) else None
-
-
-def as_of(source):
-    through = status.loc[source, "data_through"] if source in status.index else None
-    when = t("no_data", lang) if through is None or pd.isna(through) else thai_date(pd.Timestamp(through).date(), lang)
-    return f"{t('source_' + source, lang)} · {t('as_of', lang)} {when}"
-
-
-with st.grid(4, min_column_width=240, gap="medium"):
-    st.metric(t("padme_budget", lang), fmt.mb(first(padme, "budget_mb"), lang, unit=False), border=True, height="stretch",
-              help=as_of("padme"))
-    gap = first(padme, "gap_pp")
-    st.metric(t("padme_disbursed_pct", lang), fmt.pct(first(padme, "disbursed_pct")),
-              None if gap is None else round(float(gap), 1),
-              delta_description=f"pp {t('vs_target', lang)} {fmt.pct(first(padme, 'target_pct'), 0)}",
-              border=True, height="stretch", help=as_of("padme"))
-    st.metric(t("cebrs_approved", lang), fmt.mb(first(cebrs, "approved_mb"), lang, unit=False), border=True, height="stretch",
-              help=as_of("cebrs"))
-    st.metric(t("cebrs_disbursed_pct", lang), fmt.pct(first(cebrs, "disbursed_pct")), border=True,
-              height="stretch", help=as_of("cebrs"))
-    st.metric(t("thaiqm_target", lang), fmt.count(first(thaiqm, "n_target")), border=True, height="stretch",
-              help=as_of("thaiqm"))
-    st.metric(t("thaiqm_helped_pct", lang), fmt.pct(first(thaiqm, "helped_pct")), border=True, height="stretch",
-              help=as_of("thaiqm"))
-    st.metric(t("cebrs_beneficiaries", lang), fmt.count(first(cebrs, "beneficiary_households")), border=True,
-              height="stretch", help=as_of("cebrs"))
-    on_track = goals_on_track(sdg) if len(sdg) else None
-    st.metric(t("sdg_on_track", lang), f"{fmt.count(on_track)} / 17", border=True, height="stretch",
-              help=f"{t('sdg_on_track_help', lang)} {sdg_year} · {as_of('sdg')}")
-
-urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
-kpi = KPIS[st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi")]
-urlstate.publish(kpi=kpi.key)
+st.caption(f"{t('app_subtitle', lang)} · {ctx.period.label(lang)}")
 shell.notice_invalid_url(lang)
-view = data.kpi_by_province(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, period)
+drill.breadcrumbs(area, index, lang)
 
-left, right = st.columns([3, 2], gap="medium")
-with left, st.container(border=True):
-    st.subheader(t("map_title", lang))
-    st.caption(f"{t(kpi.key, lang)} · {period.label(lang)} · {as_of(kpi.source)}")
-    maps.choropleth(view, kpi, "province", lang, key="map")
-with right, st.container(border=True):
-    st.subheader(t("ranking", lang))
-    name = "name_th" if lang == "th" else "name_en"
-    st.dataframe(
-        view[["rank", name, kpi.column]].rename(columns={
-            "rank": t("col_rank", lang), name: t("col_area", lang), kpi.column: t(kpi.key, lang)}),
-        hide_index=True, height=600,
-        column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d"),
-                       t(kpi.key, lang): st.column_config.NumberColumn(format="%.1f" if kpi.unit in ("pct", "pp") else "%,.2f")})
+if area.level == "district":
+    profile.render(ctx, area, index)
+else:
+    panels.source_panels(ctx, area)
+
+    controls = st.columns([3, 2]) if area.level in ("nation", "region") else [st.container()]
+    with controls[0]:
+        kpi = KPIS[st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi")]
+    urlstate.publish(kpi=kpi.key)
+    if area.level in ("nation", "region"):
+        st.session_state["region_filter"] = area.code if area.level == "region" else "all"
+        with controls[1]:
+            st.selectbox(t("region_filter", lang), ["all", *REGIONS], key="region_filter",
+                         format_func=lambda r: t("all_regions" if r == "all" else f"region_{r}", lang),
+                         on_change=lambda: drill.go(NATION if st.session_state["region_filter"] == "all"
+                                                    else Area("region", st.session_state["region_filter"])))
+
+    frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
+    child = area.child_level
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(border=True):
+        st.subheader(t(f"map_title_{child}", lang))
+        st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
+        fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
+        maps.choropleth(fig, key=f"map-{area.level}-{area.code}-{kpi.key}",
+                        on_click=lambda code: drill.go(Area(child, code)))
+    with right, st.container(border=True):
+        st.subheader(t(f"ranking_{child}", lang))
+        panels.ranking(ctx, frame, kpi, area, key=f"table-{area.level}-{area.code}-{kpi.key}")
+    with st.container(border=True):
+        st.subheader(t("exceptions", lang))
+        panels.exceptions(ctx, area, kpi)

@@ -82,7 +82,7 @@ def test_english_flips_every_label(app_db):
 def test_bogus_values_in_the_url_fall_back_with_a_notice(app_db):
     at = run_app({"fy": "9999", "q": "7", "kpi": "nonsense", "lang": "xx"})
     assert not at.exception
-    assert len(at.metric) == 8
+    assert len(at.metric) == 10
     notices = " ".join(w.value for w in at.warning)
     assert t("url_invalid", "th") in notices
     assert "fy='9999'" in notices and "kpi='nonsense'" in notices and "lang='xx'" in notices
@@ -92,10 +92,11 @@ def test_bogus_values_in_the_url_fall_back_with_a_notice(app_db):
 def test_disbursement_gap_is_judged_against_the_target_due_mid_quarter(app_db):
     """On 20 Nov (51 of 92 days into Q1) the overall target due is 26% x 51/92, not the full 26%."""
     at = run_app()
-    metric = next(m for m in at.metric if m.label == t("padme_disbursed_pct", "th"))
+    disbursed = next(m for m in at.metric if m.label == t("padme_disbursed_pct", "th"))
+    gap = next(m for m in at.metric if m.label == t("padme_gap_pp", "th"))
     due = 26.0 * 51 / 92
-    shown = float(metric.value.rstrip("%"))
-    assert float(metric.delta) == pytest.approx(shown - due, abs=0.11)
+    assert float(gap.value.removesuffix(" pp")) == pytest.approx(float(disbursed.value.rstrip("%")) - due, abs=0.11)
+    assert t("quarter_running", "th") in str(disbursed.proto.delta_description)
 
 
 def test_the_map_carries_values_not_geometry(app_db):
@@ -139,7 +140,7 @@ def test_embedded_demo_from_an_older_build_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setattr(settings, "EMBEDDED_PATH", path)
     monkeypatch.setenv("WARROOM_DEMO_SCALE", "test")
     at = run_app()
-    assert not at.exception and len(at.metric) == 8
+    assert not at.exception and len(at.metric) == 10
     assert db.schema_is_current(db.engine_for(f"sqlite:///{path}"))
 
 

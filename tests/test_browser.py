@@ -94,7 +94,7 @@ def test_overview_renders_in_chromium(server, browser):
     page.screenshot(path=str(ARTIFACTS / "overview-th.png"), full_page=True)
 
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.locator('[data-testid="stMetric"]').count() == 8
+    assert page.locator('[data-testid="stMetric"]').count() == 10
     assert "ห้องปฏิบัติการ War Room" in page.locator("h1").first.inner_text()
     assert geometry and all(status == 200 for status in geometry)  # served from static/, not a CDN
     page.close()
@@ -112,7 +112,8 @@ def test_language_period_and_kpi_are_clicked_into_the_url_and_restored(server, b
     page.get_by_role("option", name="2569").click()
     wait_for_run(page)
     page.locator('[data-testid="stSelectbox"]').nth(2).click()
-    page.get_by_role("option", name="Target households helped (%)").click()
+    page.keyboard.type("Target households helped")
+    page.keyboard.press("Enter")
     wait_for_run(page)
     assert "fy=2569" in page.url and "kpi=thaiqm_helped_pct" in page.url
     shared = page.url
@@ -128,3 +129,69 @@ def test_language_period_and_kpi_are_clicked_into_the_url_and_restored(server, b
     assert "Target households helped (%) · Q4 FY2569" in captions  # the map's KPI, restored
     again.screenshot(path=str(ARTIFACTS / "overview-en-restored.png"))
     again.close()
+
+
+def _pixel_of(lon: float, lat: float, box: dict, center: dict, zoom: float) -> tuple[float, float]:
+    """Where a point falls on a plotly `map` (maplibre, 512-px Web Mercator tiles) drawn in `box`."""
+    import math
+    world = 512 * 2 ** zoom
+
+    def project(lo, la):
+        return (lo + 180) / 360 * world, (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * world
+
+    x0, y0 = project(center["lon"], center["lat"])
+    x, y = project(lon, lat)
+    return box["x"] + box["width"] / 2 + (x - x0), box["y"] + box["height"] / 2 + (y - y0)
+
+
+def _hover_until(page, x: float, y: float, name: str, reach: int = 80, step: int = 10):
+    for radius in range(0, reach + 1, step):
+        for dx in range(-radius, radius + 1, step):
+            for dy in (-radius, radius) if abs(dx) != radius else range(-radius, radius + 1, step):
+                page.mouse.move(x + dx, y + dy)
+                page.wait_for_timeout(60)
+                hover = page.locator(".hoverlayer")
+                if hover.count() and name in (hover.first.text_content() or ""):
+                    return x + dx, y + dy
+    return None
+
+
+def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
+    import csv
+    from ui import geo
+
+    page = browser.new_page(viewport={"width": 1600, "height": 1800})
+    page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
+    wait_for_run(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
+    page.wait_for_timeout(2000)  # geometry fetched and drawn
+    page.screenshot(path=str(ARTIFACTS / "drill-1-nation.png"), full_page=True)
+
+    with (ROOT / "static" / "geo" / "provinces.csv").open(encoding="utf-8") as fh:
+        korat = next(r for r in csv.DictReader(fh) if r["prov_code"] == "30")
+        fh.seek(0)
+        codes = [r["prov_code"] for r in csv.DictReader(fh)]
+    view = geo.view(geo.bounds(codes), height_px=620)
+    x, y = _pixel_of(float(korat["label_lon"]), float(korat["label_lat"]), chart.bounding_box(),
+                     view["center"], view["zoom"])
+    # The colourbar narrows the plot area a little, so look around the estimate for the polygon
+    # whose tooltip names the province, then click it as a person would.
+    target = _hover_until(page, x, y, "นครราชสีมา")
+    assert target, "Nakhon Ratchasima not found under the mouse near its label point"
+    page.mouse.click(*target)
+    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_for_run(page)
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(ARTIFACTS / "drill-2-province-30.png"), full_page=True)
+    assert "level=province" in page.url
+    assert page.get_by_text("นครราชสีมา", exact=True).first.is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    page.get_by_role("button", name="ประเทศไทย").click()
+    page.wait_for_function("location.search.includes('level=nation')", timeout=30_000)
+    wait_for_run(page)
+    page.screenshot(path=str(ARTIFACTS / "drill-3-back-to-nation.png"), full_page=True)
+    assert "area=" not in page.url
+    page.close()

@@ -34,6 +34,12 @@ def test_labels_in_thai_and_english():
     assert to_be(2026) == 2569
 
 
+def test_change_is_measured_within_the_fiscal_year_or_against_last_years_q1():
+    from metrics.fiscal import comparison_period
+    assert comparison_period(FiscalQuarter(2570, 3)) == FiscalQuarter(2570, 2)
+    assert comparison_period(FiscalQuarter(2570, 1)) == FiscalQuarter(2569, 1)
+
+
 def test_invalid_quarter_is_refused():
     with pytest.raises(ValueError):
         FiscalQuarter(2570, 5)

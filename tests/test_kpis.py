@@ -67,6 +67,17 @@ def test_ranking_puts_the_best_first_and_no_data_last():
     assert kpis.ranked(sizes, kpis.KPIS["thaiqm_n_target"]).area_code.tolist() == ["2", "1"]
 
 
+def test_exceptions_are_the_areas_well_behind_their_parent():
+    frame = pd.DataFrame({"area_code": ["a", "b", "c", "d", "e"], "helped_pct": [10.0, 30.0, 39.0, 5.0, float("nan")]})
+    kpi = kpis.KPIS["thaiqm_helped_pct"]
+    out = kpis.exceptions(frame, kpi, reference=40.0, worse_by=10.0, limit=5)
+    assert out.area_code.tolist() == ["d", "a", "b"]  # 35, 30 and 10 points behind; c is within 10
+    assert kpis.exceptions(frame, kpi, 40.0, 10.0, limit=1).area_code.tolist() == ["d"]
+    assert kpis.exceptions(frame, kpi, None, 10.0, 5).empty
+    sizes = pd.DataFrame({"area_code": ["a"], "n_target": [1]})
+    assert kpis.exceptions(sizes, kpis.KPIS["thaiqm_n_target"], 100, 1, 5).empty
+
+
 def test_change_needs_both_sides():
     assert kpis.change(30.0, 25.5) == pytest.approx(4.5)
     assert kpis.change(None, 3.0) is None and kpis.change(3.0, float("nan")) is None

@@ -20,7 +20,7 @@ def measures(frame):
 def test_district_sums_equal_province_equal_nation(engine, source, period):
     districts = queries.rollup(engine, EVERYONE, source, NATION, period, by="district")
     provinces = queries.rollup(engine, EVERYONE, source, NATION, period, by="province")
-    nation = queries.rollup(engine, EVERYONE, source, NATION, period, by="nation")
+    nation = queries.rollup(engine, EVERYONE, source, NATION, period, by="total")
     cols = measures(nation)
     from_districts = districts.assign(area_code=districts.area_code.str[:2]).groupby("area_code")[cols].sum()
     pd.testing.assert_frame_equal(from_districts.astype("int64"),
@@ -79,3 +79,25 @@ def test_periods_run_to_the_as_of_quarter(engine):
     assert periods[0] == FiscalQuarter(2567, 1) and periods[-1] == FiscalQuarter(2570, 1)
     assert queries.quarter_targets(engine, FiscalQuarter(2569, 3)) == {"overall": 72.0, "recurrent": 79.0, "capital": 46.0}
     assert queries.dataset_meta(engine)["origin"] == "demo"
+
+
+def test_area_index_has_every_district_with_its_parents(engine):
+    index = queries.area_index(engine)
+    assert len(index) == 928 and index.prov_code.nunique() == 77
+    korat = index[index.dist_code == "3001"].iloc[0]
+    assert korat.prov_code == "30" and korat.region4 == "northeast"
+
+
+def test_subdistrict_figures_add_up_to_the_district_rollup(engine):
+    period = FiscalQuarter(2569, 4)
+    dist = "3001"
+    subs = queries.subdistrict_figures(engine, EVERYONE, dist, period)
+    rolled = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", dist), period)
+    relief = queries.rollup(engine, EVERYONE, "cebrs", Area("district", dist), period)
+    assert subs.area_code.str[:4].eq(dist).all() and len(subs) > 5
+    assert subs.n_target.sum() == rolled.n_target.iloc[0] and subs.n_helped.sum() == rolled.n_helped.iloc[0]
+    if len(relief):
+        assert subs.approved_baht.sum() == relief.approved_baht.iloc[0]
+        assert subs.disbursed_baht.sum() == relief.disbursed_baht.iloc[0]
+    with pytest.raises(NotPermitted):
+        queries.subdistrict_figures(engine, Viewer(name="gov", prov_code="50"), dist, period)

@@ -10,9 +10,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data_access import db, queries
-from data_access.scope import NATION, Area, Viewer
+from data_access.scope import Area, Viewer
 from metrics import kpis, sdg
-from metrics.fiscal import FiscalQuarter, elapsed_share
+from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,11 +41,6 @@ def periods(url: str, version_key: tuple) -> list[FiscalQuarter]:
     return queries.periods(engine(url))
 
 
-@st.cache_data(ttl="1h", max_entries=16, show_spinner=False)
-def provinces(url: str, viewer: Viewer) -> pd.DataFrame:
-    return queries.provinces(engine(url), viewer)
-
-
 @st.cache_data(ttl="1h", max_entries=512, show_spinner=False)
 def kpi_frame(url: str, version: int, viewer: Viewer, source: str, area: Area,
               period: FiscalQuarter, by: str) -> pd.DataFrame:
@@ -57,11 +52,56 @@ def kpi_frame(url: str, version: int, viewer: Viewer, source: str, area: Area,
     return kpis.cebrs(frame) if source == "cebrs" else kpis.thaiqm(frame)
 
 
-def kpi_by_province(url: str, version: int, viewer: Viewer, kpi: kpis.Kpi, period: FiscalQuarter) -> pd.DataFrame:
-    """Every province the viewer may see, with its name and the KPI value (NaN where it has no data)."""
-    values = kpi_frame(url, version, viewer, kpi.source, NATION, period, "province")
-    names = provinces(url, viewer).rename(columns={"prov_code": "area_code"})
-    return kpis.ranked(names.merge(values[["area_code", kpi.column]], on="area_code", how="left"), kpi)
+@st.cache_data(ttl="24h", max_entries=8, show_spinner=False)
+def area_index(url: str) -> pd.DataFrame:
+    """Names and parents of every district, province and region (reference data)."""
+    return queries.area_index(engine(url))
+
+
+def child_names(index: pd.DataFrame, area: Area) -> pd.DataFrame:
+    """area_code, name_th, name_en of the areas one level below `area` (provinces or districts)."""
+    if area.child_level == "province":
+        rows = index if area.level == "nation" else index[index.region4 == area.code]
+        rows = rows.drop_duplicates("prov_code")
+        return pd.DataFrame({"area_code": rows.prov_code, "name_th": rows.prov_name_th,
+                             "name_en": rows.prov_name_en}).reset_index(drop=True)
+    rows = index[index.prov_code == (area.code[:2])]
+    return pd.DataFrame({"area_code": rows.dist_code, "name_th": rows.type_th + rows.name_th,
+                         "name_en": rows.name_en + " " + rows.type_en.str.title()}).reset_index(drop=True)
+
+
+def children(url: str, version: int, viewer: Viewer, kpi: kpis.Kpi, area: Area,
+             period: FiscalQuarter) -> pd.DataFrame:
+    """Every area one level below `area`, named, with the KPI now and its change, ranked."""
+    by = area.child_level
+    now = kpi_frame(url, version, viewer, kpi.source, area, period, by)
+    before = kpi_frame(url, version, viewer, kpi.source, area, comparison_period(period), by)
+    frame = (child_names(area_index(url), area)
+             .merge(now[["area_code", kpi.column]], on="area_code", how="left")
+             .merge(before[["area_code", kpi.column]].rename(columns={kpi.column: "previous"}),
+                    on="area_code", how="left"))
+    frame["change"] = frame[kpi.column] - frame["previous"]
+    return kpis.ranked(frame, kpi)
+
+
+def totals(url: str, version: int, viewer: Viewer, source: str, area: Area, period: FiscalQuarter) -> dict:
+    """The area's KPI row for the period (empty dict when the source has no data there)."""
+    frame = kpi_frame(url, version, viewer, source, area, period, "total")
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def subdistricts(url: str, version_key: tuple, viewer: Viewer, dist_code: str, period: FiscalQuarter) -> pd.DataFrame:
+    return queries.subdistrict_figures(engine(url), viewer, dist_code, period)
+
+
+def peer_rank(url: str, version: int, viewer: Viewer, kpi: kpis.Kpi, area: Area, parent: Area,
+              period: FiscalQuarter) -> tuple[int | None, int]:
+    """(rank of `area` among the children of `parent` on the KPI, number of peers with data)."""
+    frame = children(url, version, viewer, kpi, parent, period)
+    row = frame[frame.area_code == area.code]
+    rank = None if row.empty or pd.isna(row["rank"].iloc[0]) else int(row["rank"].iloc[0])
+    return rank, int(frame[kpi.column].notna().sum())
 
 
 def padme_target_due(e: Engine, period: FiscalQuarter) -> float | None:

@@ -2,10 +2,13 @@
 
 Geometry is not embedded in the chart: plotly's `choroplethmap` takes the GeoJSON as a URL, which
 Streamlit serves from static/geo and the browser caches, so a view's spec carries only codes and
-values. The "white-bg" style needs no tiles; colour scales are colour-blind safe (cividis for
-performance, a blue–red diverging scale centred on zero for gaps, blues for sizes).
+values; a province view fetches only that province's districts. The "white-bg" style needs no tiles.
+Colour scales are colour-blind safe: cividis for performance, blue–red diverging around zero for
+gaps, blues for sizes; areas without data are grey and say so in the tooltip.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,12 +16,11 @@ import streamlit as st
 
 from metrics.kpis import Kpi
 
-from . import fmt
+from . import fmt, geo
 from .i18n import t
 
-GEOMETRY_URL = {"province": "app/static/geo/provinces.geojson"}
-FEATURE_KEY = {"province": "properties.prov_code"}
 NO_DATA_GREY = "#CBD5E1"
+HEIGHT = 620
 
 
 def _colours(kpi: Kpi) -> dict:
@@ -29,32 +31,49 @@ def _colours(kpi: Kpi) -> dict:
     return {"colorscale": "Blues"}
 
 
-def choropleth(frame: pd.DataFrame, kpi: Kpi, level: str, lang: str, key: str, height: int = 620):
-    """`frame`: area_code, name_th, name_en and the KPI column. Returns the plotly selection state."""
+def _unit_label(kpi: Kpi, lang: str) -> str:
+    return {"pct": "%", "pp": "pp", "mb": t("unit_mb", lang), "count": t("unit_households", lang)}[kpi.unit]
+
+
+def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str | None = None) -> go.Figure:
+    """`frame`: area_code, name_th, name_en and the KPI column, one row per polygon to draw."""
+    url, key = geo.geometry_url(map_of, prov_code), geo.feature_key(map_of)
     has = frame[kpi.column].notna()
     labels = [fmt.by_unit(v, kpi.unit, lang) for v in frame[kpi.column]]
-    custom = list(zip(frame["name_th"], frame["name_en"], labels))
-    hover = "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
+    custom = list(zip(frame["area_code"], frame["name_th"], frame["name_en"], labels))
+    hover = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+    common = {"geojson": url, "featureidkey": key, "hovertemplate": hover,
+              "marker_line_width": 0.6, "marker_line_color": "#FFFFFF"}
     fig = go.Figure()
     if (~has).any():
         fig.add_trace(go.Choroplethmap(
-            geojson=GEOMETRY_URL[level], featureidkey=FEATURE_KEY[level],
             locations=frame.loc[~has, "area_code"], z=[0] * int((~has).sum()),
             colorscale=[[0, NO_DATA_GREY], [1, NO_DATA_GREY]], showscale=False,
-            customdata=[c for c, h in zip(custom, has) if not h], hovertemplate=hover,
-            marker_line_width=0.6, marker_line_color="#FFFFFF", name=t("no_data", lang)))
+            customdata=[c for c, h in zip(custom, has) if not h], name=t("no_data", lang), **common))
     fig.add_trace(go.Choroplethmap(
-        geojson=GEOMETRY_URL[level], featureidkey=FEATURE_KEY[level],
         locations=frame.loc[has, "area_code"], z=frame.loc[has, kpi.column],
-        customdata=[c for c, h in zip(custom, has) if h], hovertemplate=hover,
-        marker_line_width=0.6, marker_line_color="#FFFFFF",
-        colorbar={"title": {"text": _unit_label(kpi, lang)}, "thickness": 14},
-        **_colours(kpi)))
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 13.1, "lon": 101.0}, "zoom": 4.5},
-                      margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height)
-    return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
-                           config={"displayModeBar": False, "scrollZoom": False})
+        customdata=[c for c, h in zip(custom, has) if h],
+        colorbar={"title": {"text": _unit_label(kpi, lang)}, "thickness": 14}, **_colours(kpi), **common))
+    view = geo.view(geo.bounds(list(frame["area_code"])), height_px=HEIGHT)
+    fig.update_layout(map={"style": "white-bg", **view}, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      height=HEIGHT, dragmode=False)
+    return fig
 
 
-def _unit_label(kpi: Kpi, lang: str) -> str:
-    return {"pct": "%", "pp": "pp", "mb": t("unit_mb", lang), "count": t("unit_households", lang)}[kpi.unit]
+def clicked_code(state) -> str | None:
+    """The area code of the polygon a click selected, from the chart's selection state."""
+    points = (state or {}).get("selection", {}).get("points", [])
+    if not points:
+        return None
+    point = points[0]
+    return point.get("location") or (point.get("customdata") or [None])[0]
+
+
+def choropleth(fig: go.Figure, key: str, on_click: Callable[[str], None]) -> None:
+    """Draw the map; a click on a polygon calls `on_click(area_code)` before the next run."""
+    def _selected() -> None:
+        if code := clicked_code(st.session_state.get(key)):
+            on_click(code)
+
+    st.plotly_chart(fig, key=key, on_select=_selected, selection_mode="points",
+                    config={"displayModeBar": False, "scrollZoom": False})

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-_INVALID = "_url_invalid"
+INVALID = "_url_invalid"
 
 
 def seed(key: str, options: Sequence[Any], default: Any, parse: Callable[[str], Any] = str) -> None:
@@ -25,7 +25,7 @@ def seed(key: str, options: Sequence[Any], default: Any, parse: Callable[[str], 
         except ValueError:
             value = None
         if value not in options:
-            st.session_state.setdefault(_INVALID, {})[key] = raw
+            st.session_state.setdefault(INVALID, {})[key] = raw
             value = default
     st.session_state[key] = value
 
@@ -38,4 +38,4 @@ def publish(**values: Any) -> None:
 
 def invalid() -> dict[str, str]:
     """URL values that were not understood, once: the caller shows a notice."""
-    return st.session_state.pop(_INVALID, {})
+    return st.session_state.pop(INVALID, {})

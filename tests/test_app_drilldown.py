@@ -1,0 +1,143 @@
+"""Drill-down (AppTest): nation → region → province → district, URL state, agreement between views."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, queries
+from data_access.scope import EVERYONE, Area
+from ui import fmt
+from ui.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+
+
+@pytest.fixture(autouse=True)
+def app_db(sqlite_url, monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", sqlite_url)
+    return sqlite_url
+
+
+def run(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def map_spec(at) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def map_locations(at) -> set[str]:
+    return {code for trace in map_spec(at)["data"] for code in trace["locations"]}
+
+
+def metric(at, key: str, lang: str = "th") -> str:
+    return next(m.value for m in at.metric if m.label == t(key, lang))
+
+
+def test_province_view_shows_nakhon_ratchasima_and_its_32_districts(sqlite_url):
+    at = run({"level": "province", "area": "30"})
+    districts = queries.districts(db.engine_for(sqlite_url), EVERYONE, "30")
+    assert map_locations(at) == set(districts.dist_code) and len(districts) == 32
+    assert all(tr["geojson"] == "app/static/geo/districts/30.geojson" for tr in map_spec(at)["data"])
+    assert len(at.dataframe[-1].value) == 32 or any(len(df.value) == 32 for df in at.dataframe)
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "**นครราชสีมา**" in markdown
+    assert [b.label for b in at.button][:2] == ["ประเทศไทย", "ภาคตะวันออกเฉียงเหนือ"]
+    assert at.query_params["level"] == "province" and at.query_params["area"] == "30"
+
+
+def test_district_level_opens_the_district_profile(sqlite_url):
+    at = run({"level": "district", "area": "3001"})
+    assert at.header[0].value == "อำเภอเมืองนครราชสีมา"
+    subdistricts = queries.subdistrict_figures(db.engine_for(sqlite_url), EVERYONE, "3001", __import__(
+        "metrics.fiscal", fromlist=["FiscalQuarter"]).FiscalQuarter(2570, 1))
+    assert any(len(df.value) == len(subdistricts) for df in at.dataframe)
+    assert not at.get("plotly_chart")  # a profile, not a map
+
+
+def test_unknown_area_falls_back_to_the_nation_with_a_notice():
+    at = run({"area": "99"})
+    assert any("area='99'" in w.value for w in at.warning)
+    assert len(map_locations(at)) == 77
+    assert at.query_params["level"] == "nation" and "area" not in at.query_params
+
+
+@pytest.mark.parametrize("query", [{"level": "district", "area": "30"}, {"level": "galaxy"},
+                                   {"level": "region", "area": "atlantis"}, {"level": "province", "area": "3001"}])
+def test_malformed_drill_values_never_raise(query):
+    at = run(query)
+    assert any(t("url_invalid", "th") in w.value for w in at.warning)
+    assert len(map_locations(at)) == 77
+
+
+def test_english_flips_every_label():
+    at = run({"level": "province", "area": "30", "lang": "en"})
+    texts = ([m.label for m in at.metric] + [s.value for s in at.subheader] + [s.label for s in at.selectbox]
+             + [b.label for b in at.button] + [c.value for c in at.caption] + [m.value for m in at.markdown]
+             + [at.title[0].value])
+    texts = [x for x in texts if x not in ("ภาษา / Language",)]  # the language control names both on purpose
+    thai = [x for x in texts if THAI.search(x)]
+    assert not thai, thai
+    assert "Nakhon Ratchasima" in " ".join(texts)
+
+
+def test_region_filter_narrows_the_map_to_its_provinces():
+    at = run()
+    at.selectbox(key="region_filter").select("northeast").run()
+    assert len(map_locations(at)) == 20
+    assert at.query_params["level"] == "region" and at.query_params["area"] == "northeast"
+
+
+def test_breadcrumb_returns_to_the_nation():
+    at = run({"level": "district", "area": "3001"})
+    at.button(key="crumb-province-30").click().run()
+    assert len(map_locations(at)) == 32
+    at.button(key="crumb-nation-None").click().run()
+    assert len(map_locations(at)) == 77 and at.query_params["level"] == "nation"
+
+
+def test_exception_buttons_drill_into_the_lagging_area():
+    at = run({"fy": "2569", "q": "2"})
+    buttons = [b for b in at.button if b.key and b.key.startswith("exc-")]
+    assert buttons, "the demo data has lagging provinces"
+    code = buttons[0].key.rsplit("-", 1)[1]
+    buttons[0].click().run()
+    assert at.query_params["level"] == "province" and at.query_params["area"] == code
+
+
+def test_figures_agree_between_overview_province_view_and_profile():
+    """A province's figure in the national ranking = its province view = its profile."""
+    national = run({"kpi": "thaiqm_helped_pct"})
+    ranking = next(df.value for df in national.dataframe if t("col_rank", "th") in df.value.columns)
+    row = ranking[ranking[t("col_area", "th")] == "นครราชสีมา"].iloc[0]
+    from_ranking = fmt.pct(row[t("thaiqm_helped_pct", "th")])
+
+    province = run({"level": "province", "area": "30"})
+    profile = run({"level": "province", "area": "30"}, page="pages/profile.py")
+    assert metric(province, "thaiqm_helped_pct") == from_ranking == metric(profile, "thaiqm_helped_pct")
+    assert metric(province, "padme_budget") == metric(profile, "padme_budget")
+    assert metric(province, "cebrs_beneficiaries") == metric(profile, "cebrs_beneficiaries")
+
+
+def test_national_map_spec_stays_small():
+    at = run()
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert len(spec.encode()) < 300_000
+    assert "coordinates" not in spec  # geometry is fetched from static/, never inlined
+
+
+def test_profile_page_without_an_area_offers_a_choice():
+    at = run(page="pages/profile.py")
+    assert at.info and t("profile_pick", "th") in at.info[-1].value
+    at.selectbox(key="profile_pick").select("30").run()
+    assert at.header[0].value == "นครราชสีมา"

@@ -1,0 +1,34 @@
+"""War Room settings that are not secrets: `.streamlit/warroom.toml`, with defaults for every key.
+
+The exceptions panel flags the areas at least `worse_by` points behind their parent area on a KPI;
+an operator tunes these without touching code.
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+
+from data_access.settings import PROJECT_ROOT
+
+PATH = PROJECT_ROOT / ".streamlit" / "warroom.toml"
+DEFAULTS = {
+    "exceptions": {"limit": 5, "worse_by": {"padme_disbursed_pct": 10.0, "padme_gap_pp": 10.0,
+                                            "cebrs_disbursed_pct": 15.0, "thaiqm_helped_pct": 10.0}},
+}
+
+
+@lru_cache(maxsize=1)
+def load() -> dict:
+    settings = {k: dict(v) for k, v in DEFAULTS.items()}
+    if PATH.is_file():
+        with PATH.open("rb") as fh:
+            user = tomllib.load(fh)
+        for section, values in user.items():
+            settings.setdefault(section, {}).update(values)
+    return settings
+
+
+def exception_rule(kpi_key: str) -> tuple[float, int]:
+    """(worse_by points, how many areas at most) for the KPI's exceptions."""
+    section = load()["exceptions"]
+    return float(section["worse_by"].get(kpi_key, 10.0)), int(section["limit"])

@@ -1,0 +1,99 @@
+"""Where the viewer is in the drill path (nation → region → province → district), kept in the URL.
+
+The area lives in session state under "drill" and in the query string as `level` and `area`, so a
+link or a reload restores the view. An unknown level or code falls back to the nation with a notice;
+a map click, a table row or a breadcrumb moves the viewer with `go`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access.scope import LEVELS, NATION, REGIONS, Area
+
+from . import urlstate
+from .i18n import t
+
+_KEY = "drill"
+
+
+def _parse(level: str | None, code: str | None, index: pd.DataFrame) -> Area | None:
+    """An Area for the URL's values when the area exists, else None."""
+    if level is None and code is None:
+        return NATION
+    if level is None:  # ?area=30 alone: infer the level from the code's length
+        level = {2: "province", 4: "district"}.get(len(code or ""), "region")
+    if level not in LEVELS:
+        return None
+    known = {"nation": {None}, "region": set(REGIONS), "province": set(index.prov_code),
+             "district": set(index.dist_code)}[level]
+    return Area(level, code) if code in known else None
+
+
+def current(index: pd.DataFrame) -> Area:
+    if _KEY not in st.session_state:
+        level, code = st.query_params.get("level"), st.query_params.get("area")
+        area = _parse(level, code, index)
+        if area is None:
+            st.session_state.setdefault(urlstate.INVALID, {}).update(
+                {k: v for k, v in (("level", level), ("area", code)) if v is not None})
+            area = NATION
+        st.session_state[_KEY] = area
+    return st.session_state[_KEY]
+
+
+def go(area: Area) -> None:
+    """Move the viewer (safe inside a widget callback: the next run renders the new area)."""
+    st.session_state[_KEY] = area
+
+
+def publish(area: Area) -> None:
+    urlstate.publish(level=area.level)
+    if area.code is None:
+        st.query_params.pop("area", None)
+    else:
+        urlstate.publish(area=area.code)
+
+
+def parent(area: Area, index: pd.DataFrame) -> Area:
+    if area.level == "district":
+        return Area("province", area.code[:2])
+    if area.level == "province":
+        return Area("region", index.loc[index.prov_code == area.code, "region4"].iloc[0])
+    return NATION
+
+
+def path(area: Area, index: pd.DataFrame) -> list[Area]:
+    """The breadcrumb trail from the nation down to `area`."""
+    trail = [area]
+    while trail[-1].level != "nation":
+        trail.append(parent(trail[-1], index))
+    return trail[::-1]
+
+
+def name(area: Area, index: pd.DataFrame, lang: str) -> str:
+    if area.level == "nation":
+        return t("nation", lang)
+    if area.level == "region":
+        row = index[index.region4 == area.code].iloc[0]
+        return row.region4_th if lang == "th" else t(f"region_{area.code}", "en")
+    if area.level == "province":
+        row = index[index.prov_code == area.code].iloc[0]
+        return row.prov_name_th if lang == "th" else row.prov_name_en
+    row = index[index.dist_code == area.code].iloc[0]
+    return f"{row.type_th}{row.name_th}" if lang == "th" else f"{row.name_en} {row.type_en.title()}"
+
+
+def breadcrumbs(area: Area, index: pd.DataFrame, lang: str) -> None:
+    """One tap back to any level: every ancestor is a button, the current area is plain text."""
+    trail = path(area, index)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="breadcrumbs"):
+        for i, step in enumerate(trail):
+            label = name(step, index, lang)
+            if step == area:
+                st.markdown(f"**{label}**")
+            else:
+                st.button(label, key=f"crumb-{step.level}-{step.code}", on_click=go, args=(step,),
+                          type="tertiary")
+            if i < len(trail) - 1:
+                st.markdown("›")

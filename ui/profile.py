@@ -1,0 +1,34 @@
+"""The area profile (One Data): one province or district, its four sources side by side, its rank
+among the peers of its region (a province) or province (a district), and subdistricts for a district."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access.scope import Area
+from metrics import kpis
+
+from . import data, drill, fmt, panels
+from .i18n import t
+from .shell import Context
+
+
+def render(ctx: Context, area: Area, index: pd.DataFrame) -> None:
+    lang = ctx.lang
+    st.header(drill.name(area, index, lang))
+    panels.source_panels(ctx, area)
+    peers = drill.parent(area, index)
+    with st.container(border=True):
+        st.markdown(f"**{t('rank_among', lang)}: {drill.name(peers, index, lang)}**")
+        rows = []
+        for key in panels.HEADLINE_KPIS:
+            kpi = kpis.KPIS[key]
+            value = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area, ctx.period).get(kpi.column)
+            rank, of = data.peer_rank(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, peers, ctx.period)
+            rows.append({t("col_kpi", lang): t(key, lang), t("col_value", lang): fmt.by_unit(value, kpi.unit, lang),
+                         t("col_rank", lang): f"{fmt.count(rank)} {t('rank_of', lang)} {of}"})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if area.level == "district":
+        with st.container(border=True):
+            st.markdown(f"**{t('subdistricts', lang)}** · {ctx.period.label(lang)}")
+            panels.subdistricts(ctx, area)
