@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_access.scope import NATION, REGIONS, Area
 from metrics.kpis import KPIS
-from ui import data, drill, geo, maps, panels, profile, shell, urlstate
+from ui import data, drill, maps, panels, profile, shell, urlstate
 from ui.i18n import t
 
 ctx = st.session_state["ctx"]

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, queries
-from data_access.scope import EVERYONE, Area
+from data_access.scope import EVERYONE
 from ui import fmt
 from ui.i18n import t
 

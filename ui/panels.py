@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_access.scope import Area
 from metrics import kpis, sdg
-from metrics.fiscal import comparison_period, thai_date
+from metrics.fiscal import FiscalQuarter, comparison_period, thai_date
 
 from . import config, data, drill, fmt
 from .i18n import t
@@ -109,7 +109,7 @@ def sdg_panel(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     year, ratings = data.sdg_ratings(ctx.url, ctx.version("sdg"), ctx.viewer, area, ctx.period, "total")
     prev_year, prev = data.sdg_ratings(ctx.url, ctx.version("sdg"), ctx.viewer, area,
-                                       type(ctx.period)(ctx.period.year - 1, ctx.period.quarter), "total")
+                                       FiscalQuarter(ctx.period.year - 1, ctx.period.quarter), "total")
     st.markdown(f"**{t('source_sdg', lang)}**")
     on_track = sdg.goals_on_track(ratings) if len(ratings) else None
     before = sdg.goals_on_track(prev) if len(prev) and prev_year != year else None
