@@ -1,22 +1,23 @@
-"""War Room entry point: page config, navigation, the shell (database, sidebar, banners), then the page.
+"""War Room entry point: the navigation. Each page runs the shell itself (ui.shell.page).
 
-Navigation is declared before any widget: widgets drawn ahead of `st.navigation` lost their first
-change (the language control read None on its first click).
+Navigation is declared before any widget: a widget drawn ahead of `st.navigation` lost its first
+change (the language control read None on its first click; a browser test guards this). The admin
+page's visibility comes from the role the session already holds; the page itself is guarded by the
+data layer, which refuses the audit log to anyone but an admin.
 """
 import streamlit as st
 
-from ui import shell
+from ui import auth, shell
 from ui.i18n import t
 
 st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
 
 lang = shell.language()
-page = st.navigation([
+st.navigation([
     st.Page("pages/overview.py", title=t("nav_overview", lang), url_path="overview",
             default=True, help=t("nav_overview_help", lang)),
     st.Page("pages/profile.py", title=t("nav_profile", lang), url_path="profile",
             help=t("nav_profile_help", lang)),
-])
-ctx = shell.start()
-st.session_state["ctx"] = ctx
-shell.run_page(page, ctx)
+    st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
+            visibility="visible" if auth.session_role() == "admin" else "hidden"),
+]).run()

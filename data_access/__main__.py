@@ -6,15 +6,23 @@
                              fill the database with deterministic demo data; refuses a configured
                              (non-embedded) database unless --force
   status                     each source's data version and the date its data runs through
+  users add NAME --role R [--province PP] [--district DDDD] [--display-name N] [--password-stdin | --oidc]
+  users set-password NAME [--password-stdin]
+  users disable NAME | users enable NAME | users list
+                             accounts; a password is read from a prompt or stdin, never from the
+                             command line (it would show in the process list and shell history)
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import sys
 import time
 
-from . import db, queries, seed as seeding, versions
+from sqlalchemy.exc import IntegrityError
+
+from . import accounts, db, queries, schema, seed as seeding, versions
 from .areas import load_reference
 from .settings import demo_scale, resolve
 
@@ -29,7 +37,53 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="do nothing when the database is already seeded")
     s.add_argument("--force", action="store_true", help="allow seeding a configured (non-embedded) database")
     sub.add_parser("status", help="data versions")
+    users = sub.add_parser("users", help="accounts").add_subparsers(dest="action", required=True)
+    add = users.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=schema.ROLES)
+    add.add_argument("--province", dest="prov_code")
+    add.add_argument("--district", dest="dist_code")
+    add.add_argument("--display-name", default="")
+    add.add_argument("--password-stdin", action="store_true")
+    add.add_argument("--oidc", action="store_true", help="no password: signs in through the identity provider")
+    setpw = users.add_parser("set-password")
+    setpw.add_argument("name")
+    setpw.add_argument("--password-stdin", action="store_true")
+    for action in ("disable", "enable"):
+        users.add_parser(action).add_argument("name")
+    users.add_parser("list")
     return p
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first, second = getpass.getpass("password: "), getpass.getpass("again: ")
+    if first != second:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def _users(engine, args) -> int:
+    try:
+        if args.action == "add":
+            password = None if args.oidc else _password(args.password_stdin)
+            accounts.add(engine, args.name, password, args.role, args.display_name, args.prov_code, args.dist_code)
+        elif args.action == "set-password":
+            accounts.set_password(engine, args.name, _password(args.password_stdin))
+        elif args.action in ("disable", "enable"):
+            accounts.set_disabled(engine, args.name, args.action == "disable")
+        else:
+            listing = accounts.listing(engine)
+            print(listing.to_string(index=False) if len(listing) else "no accounts")
+            return 0
+    except (ValueError, KeyError, IntegrityError) as exc:
+        detail = f"no account {exc}" if isinstance(exc, KeyError) else (
+            "that name exists already, or its province/district is unknown" if isinstance(exc, IntegrityError) else exc)
+        print(f"users {args.action}: {detail}", file=sys.stderr)
+        return 2
+    print(f"users {args.action} {args.name}: done")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                      progress=lambda f, m: print(f"  {f:4.0%} {m}", flush=True))
         print(f"seeded {args.scale} demo data in {time.perf_counter() - started:.1f} s")
         return 0
+    if args.command == "users":
+        return _users(engine, args)
     status = queries.data_status(engine)
     print(status.to_string(index=False) if len(status) else "no data")
     return 0

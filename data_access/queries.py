@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Engine, Float, and_, case, cast, func, litera
 from metrics.fiscal import FiscalQuarter, fiscal_quarter_of
 
 from . import schema as s
-from .scope import Area, Viewer
+from .scope import NATION, Area, Viewer
 
 _KEYS = ("dist_code", "fiscal_year", "quarter", "category")
 
@@ -29,19 +29,20 @@ def _group_column(by: str, rollup_dist_col):
             "district": rollup_dist_col}[by]
 
 
-def _scoped(stmt, viewer: Viewer, area: Area, dist_col):
+def _scoped(stmt, viewer: Viewer, area: Area, dist_col, by: str = "total"):
     """Filter to the area in view and, independently, to what the viewer may see."""
-    viewer.check(area)
+    viewer.check(area, by)
     if area.level == "region":
         stmt = stmt.where(s.province.c.region4 == area.code)
     elif area.level == "province":
         stmt = stmt.where(s.district.c.prov_code == area.code)
     elif area.level == "district":
         stmt = stmt.where(dist_col == area.code)
-    if viewer.prov_code:
-        stmt = stmt.where(s.district.c.prov_code == viewer.prov_code)
-    if viewer.dist_code:
-        stmt = stmt.where(dist_col == viewer.dist_code)
+    if area != NATION or not viewer.national_totals:  # the one national read policy may allow
+        if viewer.prov_code:
+            stmt = stmt.where(s.district.c.prov_code == viewer.prov_code)
+        if viewer.dist_code:
+            stmt = stmt.where(dist_col == viewer.dist_code)
     return stmt
 
 
@@ -51,7 +52,7 @@ def _aggregate(engine, viewer, area, by, table, dist_col, measures, where):
     frm = table.join(s.district, s.district.c.dist_code == dist_col).join(
         s.province, s.province.c.prov_code == s.district.c.prov_code)
     stmt = select(key, *measures).select_from(frm).where(*where)
-    stmt = _scoped(stmt, viewer, area, dist_col)
+    stmt = _scoped(stmt, viewer, area, dist_col, by)
     if group is not None:
         stmt = stmt.group_by(group).order_by(group)
     frame = _frame(engine, stmt)
@@ -79,7 +80,7 @@ def sdg_values(engine: Engine, viewer: Viewer, area: Area, year: int, by: str = 
     frm = v.join(s.district, s.district.c.dist_code == v.c.dist_code).join(
         s.province, s.province.c.prov_code == s.district.c.prov_code)
     stmt = select(key, v.c.indicator_code, cast(mean, Float).label("value")).select_from(frm).where(v.c.year == year)
-    stmt = _scoped(stmt, viewer, area, v.c.dist_code)
+    stmt = _scoped(stmt, viewer, area, v.c.dist_code, by)
     stmt = stmt.group_by(*([group] if group is not None else []), v.c.indicator_code).order_by(v.c.indicator_code)
     return _frame(engine, stmt)
 

@@ -12,7 +12,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, Date
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
-SCHEMA_VERSION = "1"  # bump with every change to the tables below; stored in dataset_meta
+SCHEMA_VERSION = "2"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")
@@ -22,6 +22,9 @@ CEBRS_STATUSES = ("approved", "in_progress", "done")
 THAIQM_STATUSES = ("surveyed", "target", "in_progress", "helped", "self_resolved")
 THAIQM_DIMENSIONS = DIMENSIONS
 SDG_DIRECTIONS = ("higher", "lower")
+ROLES = ("executive", "governor", "district_officer", "staff", "admin")
+AUDIT_ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "session_expired", "denied", "account",
+                 "import", "export")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -288,5 +291,36 @@ import_log = Table(
     _one_of("source", SOURCES),
 )
 Index("ix_import_log_source_time", import_log.c.source, import_log.c.finished_at)
+
+# --- accounts and audit ----------------------------------------------------------------------------
+account = Table(
+    "account", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("password_hash", Text, nullable=True),  # argon2id; NULL for an identity-provider account
+    Column("role", String(16), nullable=False),
+    Column("prov_code", String(2), ForeignKey("province.prov_code"), nullable=True),
+    Column("dist_code", String(4), ForeignKey("district.dist_code"), nullable=True),
+    Column("disabled", Boolean, nullable=False),
+    Column("failed_attempts", Integer, nullable=False),
+    Column("locked_until", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_sign_in", DateTime, nullable=True),
+    _one_of("role", ROLES),
+    CheckConstraint("role <> 'governor' OR prov_code IS NOT NULL"),
+    CheckConstraint("role <> 'district_officer' OR dist_code IS NOT NULL"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    _one_of("action", AUDIT_ACTIONS),
+)
+Index("ix_audit_log_at", audit_log.c.at)
 
 ROLLUPS = {"padme": rollup_padme, "cebrs": rollup_cebrs, "thaiqm": rollup_thaiqm}

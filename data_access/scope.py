@@ -1,8 +1,10 @@
 """Who is looking and at what: every read query takes a Viewer and an Area and checks one against the other.
 
-An Area is a place in the drill path (nation, region, province, district). A Viewer's rights are the
-part of the country they may see; a request for an area outside it raises NotPermitted before any SQL
-runs, so a page cannot leak an out-of-scope figure by accident.
+An Area is a place in the drill path (nation, region, province, district). A Viewer is a signed-in
+person's rights: executives, staff and admins see the whole country, a governor one province, a
+district officer one district. A request for an area outside those rights raises NotPermitted before
+any SQL runs, so a page cannot leak an out-of-scope figure by accident. Whether a governor may see
+the national totals (to compare against) is the viewer's `national_totals` flag, set from policy.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 LEVELS = ("nation", "region", "province", "district")
 CHILD_LEVEL = {"nation": "province", "region": "province", "province": "district", "district": "district"}
 REGIONS = ("north", "northeast", "central", "south")  # the four-region scheme MOI/NESDC statistics use
+COUNTRY_ROLES = ("executive", "staff", "admin")
+ROLES_WITH_AREA = ("governor", "district_officer")
 
 
 class NotPermitted(PermissionError):
@@ -38,29 +42,52 @@ class Area:
     def child_level(self) -> str:
         return CHILD_LEVEL[self.level]
 
+    def __str__(self) -> str:
+        return self.level if self.code is None else f"{self.level} {self.code}"
+
 
 NATION = Area()
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """The rights of whoever is looking: the whole country, or one province or district."""
+    """The rights of whoever is looking."""
 
     name: str = "demo"
+    role: str = "executive"
     prov_code: str | None = None
     dist_code: str | None = None
+    national_totals: bool = False  # a scoped viewer may read the nation's totals (policy)
 
-    def may_see(self, area: Area) -> bool:
+    def __post_init__(self) -> None:
+        if self.role == "governor" and not self.prov_code:
+            raise ValueError("a governor needs a province")
+        if self.role == "district_officer" and not self.dist_code:
+            raise ValueError("a district officer needs a district")
+
+    @property
+    def home(self) -> Area:
+        if self.dist_code:
+            return Area("district", self.dist_code)
+        if self.prov_code:
+            return Area("province", self.prov_code)
+        return NATION
+
+    def may_see(self, area: Area, by: str | None = None) -> bool:
+        """`by="total"` asks for one row for the whole area (the only national read a scoped viewer
+        may get, and only with `national_totals`)."""
+        if self.role in COUNTRY_ROLES and not (self.prov_code or self.dist_code):
+            return True
+        if area == NATION and by == "total" and self.national_totals:
+            return True
         if self.dist_code:
             return area.level == "district" and area.code == self.dist_code
-        if self.prov_code:
-            return (area.level == "province" and area.code == self.prov_code) or (
-                area.level == "district" and area.code[:2] == self.prov_code)
-        return True
+        return (area.level == "province" and area.code == self.prov_code) or (
+            area.level == "district" and area.code[:2] == self.prov_code)
 
-    def check(self, area: Area) -> None:
-        if not self.may_see(area):
-            raise NotPermitted(f"{self.name} may not see {area.level} {area.code}")
+    def check(self, area: Area, by: str | None = None) -> None:
+        if not self.may_see(area, by):
+            raise NotPermitted(f"{self.name} may not see {area}")
 
 
 EVERYONE = Viewer(name="executive")

@@ -9,47 +9,52 @@ from metrics.kpis import KPIS
 from ui import data, drill, maps, panels, profile, shell, urlstate
 from ui.i18n import t
 
-ctx = st.session_state["ctx"]
-lang = ctx.lang
-index = data.area_index(ctx.url)
-area = drill.current(index)
-drill.publish(area)
-urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
 
-st.title(t("app_title", lang))
-st.caption(f"{t('app_subtitle', lang)} · {ctx.period.label(lang)}")
-shell.notice_invalid_url(lang)
-drill.breadcrumbs(area, index, lang)
+def render(ctx: shell.Context) -> None:
+    lang = ctx.lang
+    index = data.area_index(ctx.url)
+    area = drill.current(index, ctx.viewer)
+    drill.publish(area)
+    urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
 
-if area.level == "district":
-    profile.render(ctx, area, index)
-else:
-    panels.source_panels(ctx, area)
+    st.title(t("app_title", lang))
+    st.caption(f"{t('app_subtitle', lang)} · {ctx.period.label(lang)}")
+    shell.notice_invalid_url(lang)
+    drill.breadcrumbs(area, index, lang, ctx.viewer)
 
-    controls = st.columns([3, 2]) if area.level in ("nation", "region") else [st.container()]
-    with controls[0]:
-        kpi = KPIS[st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi")]
-    urlstate.publish(kpi=kpi.key)
-    if area.level in ("nation", "region"):
-        st.session_state["region_filter"] = area.code if area.level == "region" else "all"
-        with controls[1]:
-            st.selectbox(t("region_filter", lang), ["all", *REGIONS], key="region_filter",
-                         format_func=lambda r: t("all_regions" if r == "all" else f"region_{r}", lang),
-                         on_change=lambda: drill.go(NATION if st.session_state["region_filter"] == "all"
-                                                    else Area("region", st.session_state["region_filter"])))
+    if area.level == "district":
+        profile.render(ctx, area, index)
+    else:
+        panels.source_panels(ctx, area)
 
-    frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
-    child = area.child_level
-    left, right = st.columns([3, 2], gap="medium")
-    with left, st.container(border=True):
-        st.subheader(t(f"map_title_{child}", lang))
-        st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
-        fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
-        maps.choropleth(fig, key=f"map-{area.level}-{area.code}-{kpi.key}",
-                        on_click=lambda code: drill.go(Area(child, code)))
-    with right, st.container(border=True):
-        st.subheader(t(f"ranking_{child}", lang))
-        panels.ranking(ctx, frame, kpi, area, key=f"table-{area.level}-{area.code}-{kpi.key}")
-    with st.container(border=True):
-        st.subheader(t("exceptions", lang))
-        panels.exceptions(ctx, area, kpi)
+        browse_regions = area.level in ("nation", "region")
+        controls = st.columns([3, 2]) if browse_regions else [st.container()]
+        with controls[0]:
+            kpi = KPIS[st.selectbox(t("map_kpi", lang), list(KPIS), format_func=lambda k: t(k, lang), key="kpi")]
+        urlstate.publish(kpi=kpi.key)
+        if browse_regions:
+            st.session_state["region_filter"] = area.code if area.level == "region" else "all"
+            with controls[1]:
+                st.selectbox(t("region_filter", lang), ["all", *REGIONS], key="region_filter",
+                             format_func=lambda r: t("all_regions" if r == "all" else f"region_{r}", lang),
+                             on_change=lambda: drill.go(NATION if st.session_state["region_filter"] == "all"
+                                                        else Area("region", st.session_state["region_filter"])))
+
+        frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
+        child = area.child_level
+        left, right = st.columns([3, 2], gap="medium")
+        with left, st.container(border=True):
+            st.subheader(t(f"map_title_{child}", lang))
+            st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
+            fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
+            maps.choropleth(fig, key=f"map-{area.level}-{area.code}-{kpi.key}",
+                            on_click=lambda code: drill.go(Area(child, code)))
+        with right, st.container(border=True):
+            st.subheader(t(f"ranking_{child}", lang))
+            panels.ranking(ctx, frame, kpi, area, key=f"table-{area.level}-{area.code}-{kpi.key}")
+        with st.container(border=True):
+            st.subheader(t("exceptions", lang))
+            panels.exceptions(ctx, area, kpi)
+
+
+shell.page(render)

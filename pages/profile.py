@@ -5,21 +5,25 @@ from data_access.scope import Area
 from ui import data, drill, profile, shell
 from ui.i18n import t
 
-ctx = st.session_state["ctx"]
-lang = ctx.lang
-index = data.area_index(ctx.url)
-area = drill.current(index)
-drill.publish(area)
-shell.notice_invalid_url(lang)
-drill.breadcrumbs(area, index, lang)
 
-if area.level in ("province", "district"):
-    profile.render(ctx, area, index)
-else:
-    st.info(t("profile_pick", lang))
-    provinces = index.drop_duplicates("prov_code")
-    names = dict(zip(provinces.prov_code, provinces.prov_name_th if lang == "th" else provinces.prov_name_en))
-    choice = st.selectbox(t("province", lang), list(names), format_func=names.get, index=None, key="profile_pick")
-    if choice:
-        drill.go(Area("province", choice))
-        st.rerun()
+def render(ctx: shell.Context) -> None:
+    lang = ctx.lang
+    index = data.area_index(ctx.url)
+    area = drill.current(index, ctx.viewer)
+    drill.publish(area)
+    shell.notice_invalid_url(lang)
+    drill.breadcrumbs(area, index, lang, ctx.viewer)
+
+    if area.level in ("province", "district"):
+        profile.render(ctx, area, index)
+    else:
+        st.info(t("profile_pick", lang))
+        provinces = index.drop_duplicates("prov_code")
+        names = dict(zip(provinces.prov_code, provinces.prov_name_th if lang == "th" else provinces.prov_name_en))
+        choice = st.selectbox(t("province", lang), list(names), format_func=names.get, index=None, key="profile_pick")
+        if choice:
+            drill.go(Area("province", choice))
+            st.rerun()
+
+
+shell.page(render)

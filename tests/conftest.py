@@ -65,3 +65,28 @@ def db_url(request) -> str:
 @pytest.fixture
 def engine(db_url):
     return db.engine_for(db_url)
+
+
+PASSWORDS = {"exec1": "executive-pass-1", "gov30": "governor-pass-30", "do3001": "district-pass-3001",
+             "staff1": "staff-pass-0001", "admin1": "admin-pass-0001", "off1": "disabled-pass-1"}
+ACCOUNTS = {"exec1": ("executive", None, None), "gov30": ("governor", "30", None),
+            "do3001": ("district_officer", "30", "3001"), "staff1": ("staff", None, None),
+            "admin1": ("admin", None, None), "off1": ("governor", "50", None)}
+
+
+def add_accounts(url: str) -> None:
+    """The same accounts in every test database, one per role (off1 is disabled)."""
+    from sqlalchemy import delete
+    from data_access import accounts, schema
+    engine = db.engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(delete(schema.account))
+    for name, (role, prov, dist) in ACCOUNTS.items():
+        accounts.add(engine, name, PASSWORDS[name], role, name.upper(), prov, dist)
+    accounts.set_disabled(engine, "off1")
+
+
+@pytest.fixture(scope="session")
+def accounts_url(db_url) -> str:
+    add_accounts(db_url)
+    return db_url

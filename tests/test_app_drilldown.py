@@ -141,3 +141,13 @@ def test_profile_page_without_an_area_offers_a_choice():
     assert at.info and t("profile_pick", "th") in at.info[-1].value
     at.selectbox(key="profile_pick").select("30").run()
     assert at.header[0].value == "นครราชสีมา"
+
+
+def test_demo_mode_lets_a_visitor_look_through_a_governors_eyes():
+    at = run()
+    at.selectbox(key="demo_role").set_value("governor").run()
+    at.selectbox(key="demo_prov").set_value("30").run()
+    assert not at.exception
+    assert map_locations(at) and all(code.startswith("30") for code in map_locations(at))
+    at.selectbox(key="demo_role").set_value("executive").run()
+    assert len(map_locations(at)) == 77

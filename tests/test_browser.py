@@ -108,10 +108,10 @@ def test_language_period_and_kpi_are_clicked_into_the_url_and_restored(server, b
     wait_for_run(page)
     assert page.locator("h1").first.inner_text() == "War Room · Ministry of Interior"
     assert "lang=en" in page.url
-    page.locator('[data-testid="stSelectbox"]').nth(0).click()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Fiscal year").click()
     page.get_by_role("option", name="2569").click()
     wait_for_run(page)
-    page.locator('[data-testid="stSelectbox"]').nth(2).click()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Colour the map by").click()
     page.keyboard.type("Target households helped")
     page.keyboard.press("Enter")
     wait_for_run(page)
@@ -194,4 +194,62 @@ def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
     wait_for_run(page)
     page.screenshot(path=str(ARTIFACTS / "drill-3-back-to-nation.png"), full_page=True)
     assert "area=" not in page.url
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def accounts_server(sqlite_url):
+    """A second server on the same data in accounts mode, with the test accounts."""
+    from tests.conftest import add_accounts
+    _require_chromium()
+    add_accounts(sqlite_url)
+    port = _free_port()
+    env = {**os.environ, "WARROOM_DB_URL": sqlite_url, "WARROOM_AUTH": "accounts"}
+    with (ARTIFACTS / "streamlit-accounts.log").open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield base
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def _sign_in(page, name: str, password: str) -> None:
+    page.get_by_label("ชื่อผู้ใช้").fill(name)
+    page.get_by_label("รหัสผ่าน").fill(password)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+
+
+def test_a_governor_signs_in_lands_home_and_is_refused_elsewhere(accounts_server, browser):
+    from tests.conftest import PASSWORDS
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(accounts_server, wait_until="domcontentloaded")
+    wait_for_run(page)
+    _sign_in(page, "gov30", PASSWORDS["gov30"])
+    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_for_run(page)
+    page.screenshot(path=str(ARTIFACTS / "governor-home.png"), full_page=True)
+    assert page.get_by_text("นครราชสีมา", exact=True).first.is_visible()
+
+    # Typing another province's address loads a new page, hence a new session: sign in again.
+    page.goto(f"{accounts_server}/?level=province&area=50", wait_until="domcontentloaded")
+    wait_for_run(page)
+    _sign_in(page, "gov30", PASSWORDS["gov30"])
+    page.get_by_text("ไม่มีสิทธิ์ดูพื้นที่นี้").wait_for(timeout=30_000)
+    wait_for_run(page)
+    page.screenshot(path=str(ARTIFACTS / "governor-refused.png"), full_page=True)
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    assert "เชียงใหม่" not in page.inner_text("body")
+    page.get_by_role("button", name="กลับไปพื้นที่ของฉัน").click()
+    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_for_run(page)
+    assert page.locator('[data-testid="stMetric"]').count() > 0
     page.close()

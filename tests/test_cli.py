@@ -50,3 +50,25 @@ def test_seed_with_force_and_status(tmp_path):
     assert status.returncode == 0 and "thaiqm" in status.stdout and "2026-11-20" in status.stdout
     skipped = cli("seed", "--if-empty", url=url)
     assert skipped.returncode == 0 and "nothing to do" in skipped.stdout
+
+
+def test_users_commands_take_passwords_from_stdin_only(tmp_path):
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    assert cli("init", url=url).returncode == 0
+    add = subprocess.run([sys.executable, "-m", "data_access", "users", "add", "korat", "--role", "governor",
+                          "--province", "30", "--password-stdin"], cwd=ROOT, capture_output=True, text=True,
+                         input="a-long-password\n", env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url})
+    assert add.returncode == 0, add.stderr
+    listing = cli("users", "list", url=url)
+    assert "korat" in listing.stdout and "governor" in listing.stdout and "a-long-password" not in listing.stdout
+    assert cli("users", "disable", "korat", url=url).returncode == 0
+    from data_access import accounts
+    import pytest
+    with pytest.raises(accounts.SignInRefused, match="disabled"):
+        accounts.authenticate(db.engine_for(url), "korat", "a-long-password")
+    duplicate = subprocess.run([sys.executable, "-m", "data_access", "users", "add", "korat", "--role", "staff",
+                                "--password-stdin"], cwd=ROOT, capture_output=True, text=True,
+                               input="another-password\n", env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url})
+    assert duplicate.returncode == 2 and "exists already" in duplicate.stderr
+    missing = cli("users", "disable", "nobody", url=url)
+    assert missing.returncode == 2 and "no account" in missing.stderr

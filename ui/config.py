@@ -12,6 +12,7 @@ from data_access.settings import PROJECT_ROOT
 
 PATH = PROJECT_ROOT / ".streamlit" / "warroom.toml"
 DEFAULTS = {
+    "auth": {"mode": "auto", "idle_minutes": 30, "national_policy": "averages", "username_claim": "email"},
     "exceptions": {"limit": 5, "worse_by": {"padme_disbursed_pct": 10.0, "padme_gap_pp": 10.0,
                                             "cebrs_disbursed_pct": 15.0, "thaiqm_helped_pct": 10.0}},
 }
@@ -19,7 +20,7 @@ DEFAULTS = {
 
 @lru_cache(maxsize=1)
 def load() -> dict:
-    settings = {k: dict(v) for k, v in DEFAULTS.items()}
+    settings = {k: dict(v) for k, v in DEFAULTS.items()}  # a fresh copy: callers may not mutate DEFAULTS
     if PATH.is_file():
         with PATH.open("rb") as fh:
             user = tomllib.load(fh)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import db, queries
+from data_access import accounts, audit, db, queries
 from data_access.scope import Area, Viewer
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
@@ -102,6 +102,16 @@ def peer_rank(url: str, version: int, viewer: Viewer, kpi: kpis.Kpi, area: Area,
     row = frame[frame.area_code == area.code]
     rank = None if row.empty or pd.isna(row["rank"].iloc[0]) else int(row["rank"].iloc[0])
     return rank, int(frame[kpi.column].notna().sum())
+
+
+def account_listing(url: str, viewer: Viewer) -> pd.DataFrame:
+    """Accounts, never their hashes; admins only (not cached: it changes as people sign in)."""
+    audit_log(url, viewer, limit=0)  # the same admin check
+    return accounts.listing(engine(url))
+
+
+def audit_log(url: str, viewer: Viewer, limit: int = 500) -> pd.DataFrame:
+    return audit.recent(engine(url), viewer, limit)
 
 
 def padme_target_due(e: Engine, period: FiscalQuarter) -> float | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access.scope import LEVELS, NATION, REGIONS, Area
+from data_access.scope import LEVELS, NATION, REGIONS, Area, Viewer
 
 from . import urlstate
 from .i18n import t
@@ -30,16 +30,21 @@ def _parse(level: str | None, code: str | None, index: pd.DataFrame) -> Area | N
     return Area(level, code) if code in known else None
 
 
-def current(index: pd.DataFrame) -> Area:
+def current(index: pd.DataFrame, viewer: Viewer) -> Area:
+    """The area in view; a viewer starts at their home area. An area outside the viewer's rights
+    raises NotPermitted (the shell shows the refusal, no figures) and is not remembered."""
     if _KEY not in st.session_state:
         level, code = st.query_params.get("level"), st.query_params.get("area")
-        area = _parse(level, code, index)
+        area = _parse(level, code, index) if (level or code) else viewer.home
         if area is None:
             st.session_state.setdefault(urlstate.INVALID, {}).update(
                 {k: v for k, v in (("level", level), ("area", code)) if v is not None})
-            area = NATION
+            area = viewer.home
+        viewer.check(area)
         st.session_state[_KEY] = area
-    return st.session_state[_KEY]
+    area = st.session_state[_KEY]
+    viewer.check(area)
+    return area
 
 
 def go(area: Area) -> None:
@@ -84,9 +89,9 @@ def name(area: Area, index: pd.DataFrame, lang: str) -> str:
     return f"{row.type_th}{row.name_th}" if lang == "th" else f"{row.name_en} {row.type_en.title()}"
 
 
-def breadcrumbs(area: Area, index: pd.DataFrame, lang: str) -> None:
-    """One tap back to any level: every ancestor is a button, the current area is plain text."""
-    trail = path(area, index)
+def breadcrumbs(area: Area, index: pd.DataFrame, lang: str, viewer: Viewer) -> None:
+    """One tap back to any level the viewer may see: ancestors are buttons, the current area text."""
+    trail = [step for step in path(area, index) if viewer.may_see(step)]
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="breadcrumbs"):
         for i, step in enumerate(trail):
             label = name(step, index, lang)

@@ -67,6 +67,34 @@ _TEXT: dict[str, tuple[str, str]] = {
     "map_title_district": ("แผนที่รายอำเภอ", "Districts"),
     "ranking_province": ("อันดับจังหวัด", "Province ranking"),
     "ranking_district": ("อันดับอำเภอ", "District ranking"),
+    "go_home": ("กลับไปพื้นที่ของฉัน", "Back to my area"),
+    "national_reference": ("ค่าทั้งประเทศ", "Whole country"),
+    "sign_in": ("เข้าสู่ระบบ", "Sign in"),
+    "sign_in_oidc": ("เข้าสู่ระบบด้วยบัญชีกระทรวง", "Sign in with the ministry account"),
+    "sign_out": ("ออกจากระบบ", "Sign out"),
+    "username": ("ชื่อผู้ใช้", "User name"),
+    "password": ("รหัสผ่าน", "Password"),
+    "sign_in_invalid": ("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong user name or password"),
+    "sign_in_disabled": ("บัญชีนี้ถูกระงับ ติดต่อผู้ดูแลระบบ", "This account is disabled; contact an administrator"),
+    "sign_in_locked": ("ใส่รหัสผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว 15 นาที",
+                       "Too many failed attempts: the account is locked for 15 minutes"),
+    "oidc_not_configured": ("ยังไม่ได้ตั้งค่าการเข้าสู่ระบบด้วยบัญชีกระทรวง ([auth] ใน .streamlit/secrets.toml)",
+                            "Sign-in with the ministry account is not configured ([auth] in .streamlit/secrets.toml)"),
+    "sign_in_no_account": ("บัญชีนี้ยังไม่ได้รับสิทธิ์ใช้ War Room", "This identity has no War Room account yet"),
+    "session_expired": ("ไม่มีการใช้งานนานเกินกำหนด กรุณาเข้าสู่ระบบอีกครั้ง", "You were signed out after a period of inactivity"),
+    "signed_in_as": ("ผู้ใช้", "Signed in as"),
+    "demo_view_as": ("โหมดสาธิต: ดูในฐานะบทบาทอื่น", "Demo mode: view as another role"),
+    "role": ("บทบาท", "Role"),
+    "district": ("อำเภอ", "District"),
+    "role_executive": ("ผู้บริหาร (ทั้งประเทศ)", "Executive (whole country)"),
+    "role_staff": ("เจ้าหน้าที่ (ทั้งประเทศ)", "Staff (whole country)"),
+    "role_admin": ("ผู้ดูแลระบบ", "Administrator"),
+    "role_governor": ("ผู้ว่าราชการจังหวัด", "Governor"),
+    "role_district_officer": ("นายอำเภอ", "District chief"),
+    "nav_admin": ("ผู้ดูแลระบบ", "Administration"),
+    "nav_admin_help": ("บัญชีผู้ใช้และบันทึกการใช้งาน", "Accounts and the audit log"),
+    "accounts": ("บัญชีผู้ใช้", "Accounts"),
+    "audit_log": ("บันทึกการใช้งาน", "Audit log"),
     "no_data": ("ไม่มีข้อมูล", "No data"),
     "not_permitted": ("ไม่มีสิทธิ์ดูพื้นที่นี้", "You are not permitted to see this area"),
     "nation": ("ประเทศไทย", "Thailand"),
@@ -116,7 +144,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 def t(key: str, lang: str = "th") -> str:
     th, en = _TEXT[key]
-    return th if lang == "th" else en
+    return en if lang == "en" else th  # Thai unless English was asked for
 
 
 def keys() -> list[str]:

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data_access.scope import Area
+from data_access.scope import NATION, Area
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, comparison_period, thai_date
 
@@ -103,6 +103,20 @@ def source_panels(ctx: Context, area: Area) -> None:
     with columns[3], st.container(border=True, height="stretch"):
         sdg_panel(ctx, area)
         st.caption(as_of(ctx, "sdg"))
+    national_reference(ctx, area)
+
+
+def national_reference(ctx: Context, area: Area) -> None:
+    """The country's rates beside a region, province or district, where the viewer's policy allows."""
+    if area == NATION or not ctx.viewer.may_see(NATION, "total"):
+        return
+    lang = ctx.lang
+    parts = []
+    for key in ("padme_disbursed_pct", "cebrs_disbursed_pct", "thaiqm_helped_pct"):
+        kpi = kpis.KPIS[key]
+        value = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, NATION, ctx.period).get(kpi.column)
+        parts.append(f"{t(key, lang)} {fmt.pct(_num(value))}")
+    st.caption(f"{t('national_reference', lang)}: " + " · ".join(parts))
 
 
 def sdg_panel(ctx: Context, area: Area) -> None:

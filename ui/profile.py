@@ -18,6 +18,8 @@ def render(ctx: Context, area: Area, index: pd.DataFrame) -> None:
     st.header(drill.name(area, index, lang))
     panels.source_panels(ctx, area)
     peers = drill.parent(area, index)
+    if not ctx.viewer.may_see(peers, "province"):
+        return _subdistricts(ctx, area)  # policy: no other area's figures, so no ranking among them
     with st.container(border=True):
         st.markdown(f"**{t('rank_among', lang)}: {drill.name(peers, index, lang)}**")
         rows = []
@@ -28,6 +30,11 @@ def render(ctx: Context, area: Area, index: pd.DataFrame) -> None:
             rows.append({t("col_kpi", lang): t(key, lang), t("col_value", lang): fmt.by_unit(value, kpi.unit, lang),
                          t("col_rank", lang): f"{fmt.count(rank)} {t('rank_of', lang)} {of}"})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    _subdistricts(ctx, area)
+
+
+def _subdistricts(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
     if area.level == "district":
         with st.container(border=True):
             st.markdown(f"**{t('subdistricts', lang)}** · {ctx.period.label(lang)}")

@@ -7,17 +7,18 @@ stack trace from the data layer.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import db, seed
-from data_access.scope import EVERYONE, Viewer
+from data_access import audit, db, seed
+from data_access.scope import NotPermitted, Viewer
 from data_access.settings import DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import data, urlstate
+from . import auth, data, urlstate
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -59,10 +60,12 @@ def language() -> str:
 
 
 def _language() -> str:
-    language()
+    chosen = language()
     with st.sidebar:
         st.segmented_control(t("language"), LANGS, format_func=LANG_NAMES.get, key="lang", required=True)
-    return st.session_state["lang"]
+    # A control re-created in another page context can come back empty: keep the language then.
+    value = st.session_state.get("lang")
+    return value if value in LANGS else chosen
 
 
 def _period(url: str, versions: tuple, lang: str) -> FiscalQuarter | None:
@@ -102,8 +105,8 @@ def start() -> Context:
     demo = meta.get("origin") == "demo"
     if demo:
         st.info(t("demo_banner", lang))
-    notice_invalid_url(lang)
-    return Context(lang=lang, period=period, viewer=EVERYONE, url=settings.url, versions=versions, demo=demo)
+    viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo, lang)
+    return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo)
 
 
 def database_failure(exc: SQLAlchemyError, lang: str) -> None:
@@ -111,13 +114,31 @@ def database_failure(exc: SQLAlchemyError, lang: str) -> None:
     _stop_with("error", t("db_down", lang), t("db_down_hint", lang), f"{type(exc).__name__} ({resolve().source})")
 
 
-def run_page(page, ctx: Context) -> None:
-    """Run the chosen page; a database failure mid-page becomes the same banner as at start."""
+def page(render: Callable[[Context], None]) -> None:
+    """Run one page: the shell first (database, viewer, sidebar), then `render(ctx)`.
+
+    Every page file calls this itself rather than relying on app.py, because Streamlit runs a file
+    under a folder named `pages/` directly (its legacy multipage mode) in some runs — AppTest reruns,
+    the first seconds of a fresh server — and the page must render the same then. A refusal or a
+    database failure mid-page becomes a banner, never figures or a stack trace.
+    """
+    st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
+    ctx = start()
     try:
-        page.run()
+        render(ctx)
+    except NotPermitted as refusal:
+        audit.log(data.engine(ctx.url), ctx.viewer.name, "denied", str(refusal))
+        st.error(f"**{t('not_permitted', ctx.lang)}**")
+        st.button(t("go_home", ctx.lang), on_click=go_home, args=(ctx.viewer,), type="primary")
     except SQLAlchemyError as exc:
         database_failure(exc, ctx.lang)
     footer(ctx.lang)
+
+
+def go_home(viewer: Viewer) -> None:
+    st.session_state["drill"] = viewer.home
+    for key in ("level", "area"):
+        st.query_params.pop(key, None)
 
 
 def notice_invalid_url(lang: str) -> None:

@@ -1,0 +1,157 @@
+"""Sign-in and scope as a user meets them (AppTest), on SQLite and PostgreSQL."""
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import t
+from tests.conftest import PASSWORDS
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def accounts_mode(accounts_url, monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", accounts_url)
+    monkeypatch.setenv("WARROOM_AUTH", "accounts")
+
+
+def signed_in(name: str, query: dict | None = None, password: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.text_input(key="signin_user").input(name)
+    at.text_input(key="signin_password").input(password or PASSWORDS[name])
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def map_codes(at) -> set[str]:
+    charts = at.get("plotly_chart")
+    return {c for tr in json.loads(charts[0].proto.spec)["data"] for c in tr["locations"]} if charts else set()
+
+
+def shown_text(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [m.value for m in at.metric] + [b.label for b in at.button]
+                    + [str(df.value.to_dict()) for df in at.dataframe] + [c.value for c in at.caption])
+
+
+def refused(at) -> bool:
+    return any(t("not_permitted", "th") in e.value for e in at.error)
+
+
+def test_nothing_is_shown_before_sign_in():
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception and not at.metric and not at.get("plotly_chart")
+    assert at.text_input(key="signin_user") is not None
+
+
+def test_wrong_password_and_disabled_account_are_refused():
+    at = signed_in("gov30", password="not-the-password")
+    assert at.error and t("sign_in_invalid", "th") in at.error[0].value and not at.metric
+    at = signed_in("off1")
+    assert at.error and t("sign_in_disabled", "th") in at.error[0].value and not at.metric
+
+
+def test_a_governor_lands_on_their_province_and_sees_only_it():
+    at = signed_in("gov30")
+    assert at.query_params["level"] == "province" and at.query_params["area"] == "30"
+    assert map_codes(at) and all(code.startswith("30") for code in map_codes(at))
+    assert "ประเทศไทย" not in [b.label for b in at.button]  # no way up past their province
+    assert not refused(at)
+
+
+@pytest.mark.parametrize("query", [
+    {"level": "province", "area": "50"}, {"level": "district", "area": "5001"}, {"level": "nation"},
+    {"level": "region", "area": "north"},
+])
+def test_url_tampering_gets_not_permitted_and_no_figure(query):
+    at = signed_in("gov30", query)
+    assert refused(at)
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    assert "เชียงใหม่" not in shown_text(at)  # nothing of Chiang Mai (50), not even its name
+
+
+def test_the_refusal_offers_the_way_home():
+    at = signed_in("gov30", {"level": "province", "area": "50"})
+    at.button(key=[b.key for b in at.button if b.label == t("go_home", "th")][0]).click().run()
+    assert not refused(at) and map_codes(at) and all(c.startswith("30") for c in map_codes(at))
+
+
+def test_a_district_officer_sees_only_their_district():
+    at = signed_in("do3001")
+    assert at.header[0].value == "อำเภอเมืองนครราชสีมา" and not refused(at)
+    assert not at.get("plotly_chart")
+    at = signed_in("do3001", {"level": "district", "area": "3002"})
+    assert refused(at) and not at.metric
+
+
+def test_profile_page_is_scoped_too():
+    at = signed_in("gov30")
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception and not refused(at) and at.header[0].value == "นครราชสีมา"
+    at = signed_in("gov30", {"level": "province", "area": "50"})
+    at.switch_page("pages/profile.py").run()
+    assert refused(at) and not at.metric
+
+
+@pytest.mark.parametrize("name", ["exec1", "staff1"])
+def test_country_roles_see_the_nation(name):
+    at = signed_in(name)
+    assert len(map_codes(at)) == 77 and not refused(at)
+
+
+def test_only_admins_read_the_audit_log():
+    at = signed_in("gov30")
+    at.switch_page("pages/admin.py").run()
+    assert refused(at) and not at.dataframe
+    at = signed_in("admin1")
+    at.switch_page("pages/admin.py").run()
+    assert not refused(at)
+    log = at.dataframe[1].value
+    assert {"sign_in", "sign_in_failed", "denied"} <= set(log["action"])
+    assert not any(p in log.to_string() for p in PASSWORDS.values())
+
+
+def test_an_idle_session_is_signed_out():
+    at = signed_in("gov30")
+    at.session_state["last_seen"] = time.time() - 31 * 60
+    at.run()
+    assert any(t("session_expired", "th") in w.value for w in at.warning)
+    assert not at.metric and at.text_input(key="signin_user") is not None
+
+
+def test_sign_out_returns_to_the_form():
+    at = signed_in("gov30")
+    at.button(key="signout").click().run()
+    assert not at.metric and at.text_input(key="signin_user") is not None
+
+
+def test_no_page_renders_unsafe_html():
+    code = [p for d in ("app.py", "pages", "ui") for p in ((ROOT / d).rglob("*.py") if (ROOT / d).is_dir() else [ROOT / d])]
+    offenders = [str(p) for p in code if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(", p.read_text())]
+    assert not offenders
+
+
+def test_oidc_mode_asks_the_identity_provider_first(monkeypatch):
+    monkeypatch.setenv("WARROOM_AUTH", "oidc")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "warroom", "client_secret": "s",
+                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception and not at.metric
+    assert [b.label for b in at.button] == [t("sign_in_oidc", "th")]
+
+
+def test_oidc_mode_without_its_secrets_says_so(monkeypatch):
+    monkeypatch.setenv("WARROOM_AUTH", "oidc")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception and not at.metric and not at.button
+    assert t("oidc_not_configured", "th") in at.error[0].value

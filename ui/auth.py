@@ -1,0 +1,147 @@
+"""Who is signed in: the demo chooser, the accounts sign-in form, or the identity provider (OIDC).
+
+Mode comes from WARROOM_AUTH or `[auth] mode` in .streamlit/warroom.toml; "auto" (the default) is
+"demo" on demo data, where a visitor picks a role and area to see scoping at work, and "accounts"
+on any other data. A session idle longer than the timeout is signed out.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from data_access import accounts, audit
+from data_access.scope import COUNTRY_ROLES, ROLES_WITH_AREA, Viewer
+
+from . import config
+from .i18n import t
+
+_VIEWER, _SEEN = "viewer", "last_seen"
+
+
+def session_role() -> str | None:
+    """The role this session already holds (signed in, or chosen in the demo), before any widget."""
+    viewer = st.session_state.get(_VIEWER)
+    return viewer.role if viewer is not None else st.session_state.get("demo_role")
+
+
+def mode(demo_data: bool) -> str:
+    chosen = os.environ.get("WARROOM_AUTH", "").strip() or config.load()["auth"]["mode"]
+    if chosen == "auto":
+        return "demo" if demo_data else "accounts"
+    if chosen not in ("demo", "accounts", "oidc"):
+        raise ValueError(f"unknown auth mode {chosen!r}")
+    return chosen
+
+
+def _national_totals() -> bool:
+    return config.load()["auth"]["national_policy"] == "averages"
+
+
+def sign_out(engine: Engine, lang: str, reason: str = "sign_out") -> None:
+    viewer = st.session_state.pop(_VIEWER, None)
+    st.session_state.pop(_SEEN, None)
+    st.session_state.pop("drill", None)
+    if viewer is not None:
+        audit.log(engine, viewer.name, reason, str(viewer.home))
+
+
+def _expired(engine: Engine, lang: str) -> bool:
+    timeout = 60 * float(config.load()["auth"]["idle_minutes"])
+    seen = st.session_state.get(_SEEN)
+    if st.session_state.get(_VIEWER) is not None and seen is not None and time.time() - seen > timeout:
+        sign_out(engine, lang, "session_expired")
+        return True
+    return False
+
+
+def _sign_in_form(engine: Engine, lang: str) -> None:
+    st.title(t("app_title", lang))
+    with st.form("signin", border=True):
+        st.subheader(t("sign_in", lang))
+        username = st.text_input(t("username", lang), key="signin_user")
+        password = st.text_input(t("password", lang), type="password", key="signin_password")
+        submitted = st.form_submit_button(t("sign_in", lang), type="primary")
+    if submitted:
+        try:
+            st.session_state[_VIEWER] = accounts.authenticate(engine, username.strip(), password,
+                                                              national_totals=_national_totals())
+            st.session_state[_SEEN] = time.time()
+            st.session_state.pop("drill", None)
+            st.rerun()
+        except accounts.SignInRefused as refusal:
+            st.error(t(f"sign_in_{refusal.reason}", lang))
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def _oidc(engine: Engine, lang: str) -> Viewer | None:
+    if not dict(st.user).get("is_logged_in", False):
+        st.title(t("app_title", lang))
+        if not _oidc_configured():
+            st.error(t("oidc_not_configured", lang))
+            return None
+        st.button(t("sign_in_oidc", lang), on_click=st.login, type="primary")
+        return None
+    claim = config.load()["auth"]["username_claim"]
+    viewer = accounts.viewer_for_identity(engine, str(st.user.get(claim, "")), _national_totals())
+    if viewer is None:
+        st.error(t("sign_in_no_account", lang))
+        st.button(t("sign_out", lang), on_click=st.logout)
+    return viewer
+
+
+def _demo_viewer(index: pd.DataFrame, lang: str) -> Viewer:
+    """The demo banner's chooser: look at the app as any role, for any area."""
+    with st.expander(t("demo_view_as", lang), expanded=False, icon=None):
+        cols = st.columns(2)
+        role = cols[0].selectbox(t("role", lang), list(COUNTRY_ROLES) + list(ROLES_WITH_AREA),
+                                 format_func=lambda r: t(f"role_{r}", lang), key="demo_role")
+        prov = dist = None
+        if role in ROLES_WITH_AREA:
+            provinces = index.drop_duplicates("prov_code")
+            names = dict(zip(provinces.prov_code, provinces.prov_name_th if lang == "th" else provinces.prov_name_en))
+            prov = cols[1].selectbox(t("province", lang), list(names), format_func=names.get, key="demo_prov")
+            if role == "district_officer":
+                rows = index[index.prov_code == prov]
+                dnames = dict(zip(rows.dist_code, rows.name_th if lang == "th" else rows.name_en))
+                dist = cols[1].selectbox(t("district", lang), list(dnames), format_func=dnames.get, key="demo_dist")
+    viewer = Viewer(name=f"demo-{role}", role=role, prov_code=prov, dist_code=dist,
+                    national_totals=_national_totals() and role in ROLES_WITH_AREA)
+    if st.session_state.get("demo_last") not in (None, viewer):  # a new role starts at its home area
+        st.session_state["drill"] = viewer.home
+    st.session_state["demo_last"] = viewer
+    return viewer
+
+
+def viewer(engine: Engine, index: pd.DataFrame, demo_data: bool, lang: str) -> Viewer:
+    """The viewer for this run, or a sign-in screen and a stopped run."""
+    how = mode(demo_data)
+    if how == "demo":
+        return _demo_viewer(index, lang)
+    if _expired(engine, lang):
+        st.warning(t("session_expired", lang))
+    if how == "oidc":
+        found = _oidc(engine, lang)
+    else:
+        found = st.session_state.get(_VIEWER)
+        if found is None:
+            _sign_in_form(engine, lang)
+    if found is None:
+        st.stop()
+    st.session_state[_SEEN] = time.time()
+    with st.sidebar:
+        st.caption(f"{t('signed_in_as', lang)} **{found.name}** · {t('role_' + found.role, lang)}")
+        if how == "oidc":
+            st.button(t("sign_out", lang), on_click=st.logout, key="signout")
+        else:
+            st.button(t("sign_out", lang), on_click=sign_out, args=(engine, lang), key="signout")
+    return found
