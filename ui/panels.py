@@ -14,7 +14,7 @@ from data_access.scope import NATION, Area
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, comparison_period, thai_date
 
-from . import config, data, drill, fmt
+from . import config, data, drill, exports, fmt
 from .i18n import t
 from .shell import Context
 
@@ -159,6 +159,9 @@ def ranking(ctx: Context, frame: pd.DataFrame, kpi: kpis.Kpi, area: Area, key: s
                  column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d"),
                                 t(kpi.key, lang): st.column_config.NumberColumn(format=number),
                                 shown.columns[3]: st.column_config.NumberColumn(format="%+.1f")})
+    exports.buttons(ctx, shown.assign(**{t("col_code", lang): frame["area_code"]}),
+                    f"{kpi.key}-{area.level}-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
+                    str(area), key=f"export-{key}")
 
 
 def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
@@ -202,3 +205,6 @@ def subdistricts(ctx: Context, area: Area) -> None:
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={t("thaiqm_helped_pct", lang): st.column_config.NumberColumn(format="%.1f"),
                                 t("cebrs_approved", lang): st.column_config.NumberColumn(format="%.4f")})
+    exports.buttons(ctx, shown.assign(**{t("col_code", lang): frame["area_code"]}),
+                    f"subdistricts-{area.code}-{ctx.period.year}q{ctx.period.quarter}", str(area),
+                    key=f"export-sub-{area.code}")

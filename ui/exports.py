@@ -1,0 +1,66 @@
+"""Downloads for the minutes: CSV and Excel of exactly the table on screen, scoped and audited.
+
+The files are built from the frame the page shows (which the data layer already scoped to the
+viewer), so an export can never hold more than the screen. Text cells that a spreadsheet would run
+as a formula (=, +, -, @, tab, CR) are prefixed with an apostrophe. CSV is UTF-8 with a BOM so
+Thai Excel opens it in the right encoding.
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+from openpyxl.styles import Font
+
+from data_access import audit
+
+from . import data
+from .i18n import t
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot start a spreadsheet formula."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return safe_cells(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame, bold header, columns wide enough to read."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            safe = safe_cells(frame)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.book.worksheets[-1]
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            for i, column in enumerate(safe.columns, start=1):
+                width = max([len(str(column))] + [len(str(v)) for v in safe[column].head(200)])
+                sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(60, width + 2)
+    return buffer.getvalue()
+
+
+def _record(url: str, viewer_name: str, scope: str, what: str, rows: int) -> None:
+    audit.log(data.engine(url), viewer_name, "export", scope, f"{what}: {rows} rows")
+
+
+def buttons(ctx, frame: pd.DataFrame, name: str, scope: str, key: str) -> None:
+    """CSV and Excel buttons for `frame`; each download is written to the audit log."""
+    args = (ctx.url, ctx.viewer.name, scope, name, len(frame))
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(t("download_csv", ctx.lang), to_csv(frame), f"{name}.csv", "text/csv",
+                           key=f"{key}-csv", on_click=_record, args=args, type="tertiary")
+        st.download_button(t("download_xlsx", ctx.lang), to_xlsx({name: frame}), f"{name}.xlsx", XLSX_MIME,
+                           key=f"{key}-xlsx", on_click=_record, args=args, type="tertiary")
