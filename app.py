@@ -18,6 +18,8 @@ st.navigation([
             default=True, help=t("nav_overview_help", lang)),
     st.Page("pages/profile.py", title=t("nav_profile", lang), url_path="profile",
             help=t("nav_profile_help", lang)),
+    *[st.Page(f"pages/{source}.py", title=t(f"nav_{source}", lang), url_path=source,
+              help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
     st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
             visibility="visible" if auth.session_role() == "admin" else "hidden"),
 ]).run()

@@ -18,7 +18,7 @@ from .scope import NATION, Area, Viewer
 _KEYS = ("dist_code", "fiscal_year", "quarter", "category")
 
 
-def _frame(engine: Engine, stmt) -> pd.DataFrame:
+def frame(engine: Engine, stmt) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -29,8 +29,11 @@ def _group_column(by: str, rollup_dist_col):
             "district": rollup_dist_col}[by]
 
 
-def _scoped(stmt, viewer: Viewer, area: Area, dist_col, by: str = "total"):
-    """Filter to the area in view and, independently, to what the viewer may see."""
+def scoped(stmt, viewer: Viewer, area: Area, dist_col, by: str = "total"):
+    """Filter to the area in view and, independently, to what the viewer may see.
+
+    The statement must join `district` (and `province` for a region); every source module's queries
+    go through here, so no query can skip the viewer's rights."""
     viewer.check(area, by)
     if area.level == "region":
         stmt = stmt.where(s.province.c.region4 == area.code)
@@ -52,13 +55,13 @@ def _aggregate(engine, viewer, area, by, table, dist_col, measures, where):
     frm = table.join(s.district, s.district.c.dist_code == dist_col).join(
         s.province, s.province.c.prov_code == s.district.c.prov_code)
     stmt = select(key, *measures).select_from(frm).where(*where)
-    stmt = _scoped(stmt, viewer, area, dist_col, by)
+    stmt = scoped(stmt, viewer, area, dist_col, by)
     if group is not None:
         stmt = stmt.group_by(group).order_by(group)
-    frame = _frame(engine, stmt)
-    if group is None and frame.iloc[:, 1:].isna().all(axis=None):
-        return frame.iloc[0:0]  # an aggregate over no rows: no figures, not zeros
-    return frame
+    out = frame(engine, stmt)
+    if group is None and out.iloc[:, 1:].isna().all(axis=None):
+        return out.iloc[0:0]  # an aggregate over no rows: no figures, not zeros
+    return out
 
 
 def rollup(engine: Engine, viewer: Viewer, source: str, area: Area, period: FiscalQuarter,
@@ -80,14 +83,14 @@ def sdg_values(engine: Engine, viewer: Viewer, area: Area, year: int, by: str = 
     frm = v.join(s.district, s.district.c.dist_code == v.c.dist_code).join(
         s.province, s.province.c.prov_code == s.district.c.prov_code)
     stmt = select(key, v.c.indicator_code, cast(mean, Float).label("value")).select_from(frm).where(v.c.year == year)
-    stmt = _scoped(stmt, viewer, area, v.c.dist_code, by)
+    stmt = scoped(stmt, viewer, area, v.c.dist_code, by)
     stmt = stmt.group_by(*([group] if group is not None else []), v.c.indicator_code).order_by(v.c.indicator_code)
-    return _frame(engine, stmt)
+    return frame(engine, stmt)
 
 
 def sdg_indicators(engine: Engine) -> pd.DataFrame:
     i, g = s.sdg_indicator, s.sdg_goal
-    return _frame(engine, select(i, g.c.name_th.label("goal_name_th"), g.c.name_en.label("goal_name_en"),
+    return frame(engine, select(i, g.c.name_th.label("goal_name_th"), g.c.name_en.label("goal_name_en"),
                                  g.c.colour).join(g, g.c.goal == i.c.goal).order_by(i.c.goal, i.c.indicator_code))
 
 
@@ -102,7 +105,7 @@ def provinces(engine: Engine, viewer: Viewer) -> pd.DataFrame:
                   p.c.label_lon, p.c.label_lat).order_by(p.c.prov_code)
     if viewer.prov_code or viewer.dist_code:
         stmt = stmt.where(p.c.prov_code == (viewer.prov_code or viewer.dist_code[:2]))
-    return _frame(engine, stmt)
+    return frame(engine, stmt)
 
 
 def districts(engine: Engine, viewer: Viewer, prov_code: str) -> pd.DataFrame:
@@ -112,7 +115,7 @@ def districts(engine: Engine, viewer: Viewer, prov_code: str) -> pd.DataFrame:
                   d.c.n_subdistricts).where(d.c.prov_code == prov_code).order_by(d.c.dist_code)
     if viewer.dist_code:
         stmt = stmt.where(d.c.dist_code == viewer.dist_code)
-    return _frame(engine, stmt)
+    return frame(engine, stmt)
 
 
 def quarter_targets(engine: Engine, period: FiscalQuarter) -> dict[str, float]:
@@ -127,7 +130,7 @@ def quarter_targets(engine: Engine, period: FiscalQuarter) -> dict[str, float]:
 
 def data_status(engine: Engine) -> pd.DataFrame:
     t = s.data_version
-    return _frame(engine, select(t.c.source, t.c.version, t.c.updated_at, t.c.data_through).order_by(t.c.source))
+    return frame(engine, select(t.c.source, t.c.version, t.c.updated_at, t.c.data_through).order_by(t.c.source))
 
 
 def periods(engine: Engine) -> list[FiscalQuarter]:
@@ -155,7 +158,7 @@ def dataset_meta(engine: Engine) -> dict[str, str]:
 def area_index(engine: Engine) -> pd.DataFrame:
     """Every district with its province and region: the reference for names, parents and validation."""
     d, p = s.district, s.province
-    return _frame(engine, select(
+    return frame(engine, select(
         d.c.dist_code, d.c.prov_code, d.c.name_th, d.c.name_en, d.c.type_th, d.c.type_en,
         p.c.name_th.label("prov_name_th"), p.c.name_en.label("prov_name_en"),
         p.c.region4, p.c.region4_th).join(p, p.c.prov_code == d.c.prov_code).order_by(d.c.dist_code))
@@ -169,19 +172,19 @@ def subdistrict_figures(engine: Engine, viewer: Viewer, dist_code: str, period: 
     viewer.check(Area("district", dist_code))
     h, c, sub = s.thaiqm_household, s.cebrs_project, s.subdistrict
     end = period.end
-    households = _frame(engine, select(
+    households = frame(engine, select(
         h.c.subdist_code,
         func.sum(case((h.c.status != "surveyed", 1), else_=0)).label("n_target"),
         func.sum(case((and_(h.c.status == "helped", h.c.resolved_on <= end), 1), else_=0)).label("n_helped"),
     ).where(h.c.dist_code == dist_code, h.c.survey_year == period.year).group_by(h.c.subdist_code))
-    relief = _frame(engine, select(
+    relief = frame(engine, select(
         c.c.subdist_code, func.count().label("n_relief_projects"),
         cast(func.sum(c.c.approved_baht), BigInteger).label("approved_baht"),
         cast(func.sum(case((and_(c.c.disbursed_on.is_not(None), c.c.disbursed_on <= end), c.c.disbursed_baht),
                            else_=0)), BigInteger).label("disbursed_baht"),
     ).where(c.c.dist_code == dist_code, c.c.fiscal_year == period.year, c.c.approved_on <= end)
         .group_by(c.c.subdist_code))
-    names = _frame(engine, select(sub.c.subdist_code, sub.c.name_th, sub.c.name_en, sub.c.type_th)
+    names = frame(engine, select(sub.c.subdist_code, sub.c.name_th, sub.c.name_en, sub.c.type_th)
                    .where(sub.c.dist_code == dist_code).order_by(sub.c.subdist_code))
     out = names.merge(households, on="subdist_code", how="left").merge(relief, on="subdist_code", how="left")
     counts = ["n_target", "n_helped", "n_relief_projects", "approved_baht", "disbursed_baht"]

@@ -54,6 +54,18 @@ _TEXT: dict[str, tuple[str, str]] = {
     "thaiqm_helped": ("ได้รับการช่วยเหลือ", "Helped"),
     "cebrs_projects": ("โครงการช่วยเหลือ", "Relief projects"),
     "subdistricts": ("รายตำบล", "Subdistricts"),
+    "nav_padme": ("PADME แผนงานโครงการ", "PADME plans and projects"),
+    "nav_padme_help": ("โครงการตามแผนพัฒนาจังหวัด งบประมาณ การเบิกจ่ายเทียบเป้า และรายงานรายโครงการ",
+                       "Provincial plan projects: budget, disbursement against target, each project's report"),
+    "nav_cebrs": ("CEBRS งบช่วยเหลือเร่งด่วน", "CEBRS urgent relief"),
+    "nav_cebrs_help": ("งบแก้ไขความเดือดร้อนเร่งด่วน ตามประเภทปัญหาและพื้นที่ และงบเทียบความต้องการ",
+                       "Urgent relief budget by problem and area, and money against need"),
+    "nav_thaiqm": ("ThaiQM ครัวเรือนเป้าหมาย", "ThaiQM households in need"),
+    "nav_thaiqm_help": ("ครัวเรือนเป้าหมาย ปัญหา 5 มิติ และความคืบหน้าการช่วยเหลือ",
+                        "Households in need, their problems in 5 dimensions, and how many were helped"),
+    "nav_sdg": ("SDGs 17 เป้าหมาย", "The 17 SDGs"),
+    "nav_sdg_help": ("ระดับการบรรลุเป้าหมายการพัฒนาที่ยั่งยืนทั้ง 17 เป้าหมาย และการเปรียบเทียบจังหวัด",
+                     "Ratings of the 17 goals, their indicators, and province benchmarking"),
     "nav_profile": ("โปรไฟล์พื้นที่", "Area profile"),
     "nav_profile_help": ("ข้อมูล 4 ระบบของจังหวัดหรืออำเภอเดียว และอันดับในกลุ่ม",
                          "The four sources for one province or district, with its rank among peers"),
@@ -143,6 +155,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     "unit_mb": ("ล้านบาท", "million baht"),
     "unit_households": ("ครัวเรือน", "households"),
 }
+
+
+def _merge_page_catalogues() -> None:
+    import importlib
+    import pkgutil
+
+    from . import text
+    for info in pkgutil.iter_modules(text.__path__):
+        for key, pair in importlib.import_module(f"{text.__name__}.{info.name}").TEXT.items():
+            if key in _TEXT:
+                raise KeyError(f"catalogue key {key!r} is defined twice (ui/text/{info.name}.py)")
+            _TEXT[key] = pair
+
+
+_merge_page_catalogues()
 
 
 def t(key: str, lang: str = "th") -> str:

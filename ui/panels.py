@@ -14,11 +14,24 @@ from data_access.scope import NATION, Area
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, comparison_period, thai_date
 
-from . import config, data, drill, exports, fmt
+from . import config, data, drill, exports, fmt, shell
 from .i18n import t
 from .shell import Context
 
 HEADLINE_KPIS = ("padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+
+
+def page_start(ctx: Context, title: str) -> tuple[pd.DataFrame, Area]:
+    """The common top of a page: the area in view (from the URL or session, checked against the
+    viewer), the title, the period, URL notices and the breadcrumbs. Returns (area index, area)."""
+    index = data.area_index(ctx.url)
+    area = drill.current(index, ctx.viewer)
+    drill.publish(area)
+    st.title(title)
+    st.caption(f"{drill.name(area, index, ctx.lang)} · {ctx.period.label(ctx.lang)}")
+    shell.notice_invalid_url(ctx.lang)
+    drill.breadcrumbs(area, index, ctx.lang, ctx.viewer)
+    return index, area
 
 
 def _num(value) -> float | None:

@@ -1,0 +1,10 @@
+"""THAIQM page (being built)."""
+from ui import panels, shell
+from ui.i18n import t
+
+
+def render(ctx: shell.Context) -> None:
+    panels.page_start(ctx, t("nav_thaiqm", ctx.lang))
+
+
+shell.page(render)
