@@ -29,11 +29,13 @@ def _group_column(by: str, rollup_dist_col):
             "district": rollup_dist_col}[by]
 
 
-def scoped(stmt, viewer: Viewer, area: Area, dist_col, by: str = "total"):
+def scoped(stmt, viewer: Viewer, area: Area, dist_col, by: str = "rows"):
     """Filter to the area in view and, independently, to what the viewer may see.
 
     The statement must join `district` (and `province` for a region); every source module's queries
-    go through here, so no query can skip the viewer's rights."""
+    go through here, so no query can skip the viewer's rights. Pass `by="total"` only for a query
+    that returns one aggregate row for the whole area: that is the one national read a governor's
+    policy may allow; anything else (rows, per-area groups) over the nation stays refused."""
     viewer.check(area, by)
     if area.level == "region":
         stmt = stmt.where(s.province.c.region4 == area.code)

@@ -1,10 +1,23 @@
-"""PADME page (being built)."""
-from ui import panels, shell
+"""PADME: provincial plan projects — budget, disbursement against the target curve, alignment with
+the national strategy, NESDP 13 and the SDGs, late projects, and each project's report."""
+import streamlit as st
+
+from ui import padme_view, panels, shell
 from ui.i18n import t
 
 
 def render(ctx: shell.Context) -> None:
-    panels.page_start(ctx, t("nav_padme", ctx.lang))
+    _, area = panels.page_start(ctx, t("nav_padme", ctx.lang))
+    padme_view.headline(ctx, area)
+    left, right = st.columns(2, gap="medium")
+    with left, st.container(border=True):
+        padme_view.s_curve_chart(ctx, area)
+    with right, st.container(border=True):
+        padme_view.breakdowns(ctx, area)
+    with st.container(border=True):
+        padme_view.late_projects(ctx, area)
+    with st.container(border=True):
+        padme_view.project_table(ctx, area)
 
 
 shell.page(render)

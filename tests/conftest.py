@@ -90,3 +90,13 @@ def add_accounts(url: str) -> None:
 def accounts_url(db_url) -> str:
     add_accounts(db_url)
     return db_url
+
+
+def plotly_values(array) -> list:
+    """A plotly JSON array as a list: plotly 7 sends numeric arrays as {"dtype", "bdata"} (base64)."""
+    import base64
+
+    import numpy as np
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)

@@ -111,3 +111,10 @@ def test_an_identity_provider_sign_in_maps_to_the_account_of_that_name(engine):
     assert viewer.role == "governor" and viewer.home == Area("province", "30")
     assert accounts.viewer_for_identity(engine, "stranger@moi.go.th") is None
     assert accounts.viewer_for_identity(engine, "off1") is None  # disabled
+
+
+def test_row_level_queries_over_the_nation_stay_refused_even_with_the_national_policy(engine):
+    from sqlalchemy import select as sa_select
+    stmt = sa_select(s.padme_project.c.project_id).join(s.district, s.district.c.dist_code == s.padme_project.c.dist_code)
+    with pytest.raises(NotPermitted):
+        queries.scoped(stmt, GOVERNOR, NATION, s.padme_project.c.dist_code)  # default: rows

@@ -151,3 +151,13 @@ def test_demo_mode_lets_a_visitor_look_through_a_governors_eyes():
     assert map_locations(at) and all(code.startswith("30") for code in map_locations(at))
     at.selectbox(key="demo_role").set_value("executive").run()
     assert len(map_locations(at)) == 77
+
+
+def test_choices_survive_a_change_of_page():
+    """Streamlit drops widget state and the query string on a page change; the view must not."""
+    at = run({"fy": "2569", "q": "3", "lang": "en", "level": "province", "area": "30"})
+    at.switch_page("pages/padme.py").run()
+    assert not at.exception
+    assert at.session_state["fy"] == 2569 and at.session_state["q"] == 3 and at.session_state["lang"] == "en"
+    assert at.title[0].value == t("nav_padme", "en")
+    assert "Nakhon Ratchasima · Q3 FY2569" in at.caption[0].value

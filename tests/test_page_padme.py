@@ -1,0 +1,102 @@
+"""The PADME page (AppTest): figures equal the data layer's at every level; the project report."""
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, padme, queries
+from data_access.scope import EVERYONE, NATION, Area
+from metrics import kpis, padme as padme_metrics
+from metrics.fiscal import FiscalQuarter
+from ui import exports, fmt
+from ui.i18n import t
+from tests.conftest import plotly_values
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PERIOD = FiscalQuarter(2569, 3)
+LEVELS = [({}, NATION), ({"level": "province", "area": "30"}, Area("province", "30")),
+          ({"level": "district", "area": "3001"}, Area("district", "3001"))]
+
+
+@pytest.fixture(autouse=True)
+def app_db(sqlite_url, monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", sqlite_url)
+    return sqlite_url
+
+
+def open_page(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in {"fy": "2569", "q": "3", **query}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/padme.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("query, area", LEVELS)
+def test_headline_and_tables_equal_the_data_layer(app_db, query, area):
+    at = open_page(query)
+    engine = db.engine_for(app_db)
+    shown = {m.label: m.value for m in at.metric}
+    rollup = queries.rollup(engine, EVERYONE, "padme", area, PERIOD)
+    if rollup.empty:  # no project there this year: "no data", never a zero
+        assert shown[t("padme_projects_n", "th")] == fmt.DASH and shown[t("padme_budget", "th")] == fmt.DASH
+        return
+    total = rollup.iloc[0]
+    assert shown[t("padme_projects_n", "th")] == fmt.count(total.n_projects)
+    assert shown[t("padme_budget", "th")] == fmt.mb(total.budget_baht / kpis.BAHT_PER_MB, "th", unit=False)
+    assert shown[t("padme_disbursed_pct", "th")] == fmt.pct(100 * total.disb_actual_baht / total.budget_baht)
+    assert shown[t("padme_indicator_met", "th")] == fmt.pct(
+        padme_metrics.indicator_achievement(total.n_indicator_met, total.n_projects))
+    rows = padme.projects(engine, EVERYONE, area, PERIOD)
+    tables = [df.value for df in at.dataframe]
+    listing = next(tb for tb in tables if len(tb) == len(rows) and t("padme_col_id", "th") in tb.columns)
+    assert set(listing[t("padme_col_id", "th")]) == set(rows.project_id)
+    late = next(tb for tb in tables if len(tb) == int(rows.status.isin(["late", "at_risk"]).sum()))
+    assert set(late[t("padme_col_status", "th")]) <= {t("padme_status_late", "th"), t("padme_status_at_risk", "th")}
+
+
+def test_the_s_curve_follows_the_rollups_and_the_target(app_db):
+    at = open_page({})
+    import json
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)  # the S-curve comes first
+    series = {trace["name"]: plotly_values(trace["y"]) for trace in spec["data"]}
+    engine = db.engine_for(app_db)
+    q2 = queries.rollup(engine, EVERYONE, "padme", NATION, FiscalQuarter(2569, 2)).iloc[0]
+    assert series[t("padme_curve_disbursed", "th")][1] == pytest.approx(100 * q2.disb_actual_baht / q2.budget_baht)
+    assert series[t("padme_curve_target", "th")][:3] == [26.0, 50.0, 72.0]
+
+
+def test_a_project_report_shows_every_field_of_the_padme_record(app_db):
+    at = open_page({"level": "province", "area": "30"})
+    pid = padme.projects(db.engine_for(app_db), EVERYONE, Area("province", "30"), PERIOD).project_id.iloc[0]
+    at.selectbox(key="padme_project").set_value(pid).run()
+    assert not at.exception
+    assert at.query_params["padme_project"] == pid
+    fields = [f"padme_f{n}" for n in ("1", "2", "3", "4", "5", "6_1", "6_2", "6_3", "6_4", "6_5", "6_6", "6_7",
+                                      "7", "7_indicator", "7_disbursement", "8")]
+    report = at.table[0].value
+    labels = list(report.iloc[:, 0])
+    for field in fields:
+        assert t(field, "th") in labels, field
+    values = dict(zip(report.iloc[:, 0], report.iloc[:, 1]))
+    project, reports = padme.record(db.engine_for(app_db), EVERYONE, pid)
+    assert values[t("padme_f1", "th")] == project["agency"] and values[t("padme_f2", "th")] == project["name"]
+    # FY2569's first quarter runs from 1 October 2568 BE (2025 CE).
+    assert values[t("padme_f5", "th")] == t("padme_quarter_n", "th") + " 1 (1 ต.ค. 2568 - 31 ธ.ค. 2568)"
+    assert len(at.tabs) == len(reports)
+
+
+def test_the_excel_download_reads_back_to_the_table(app_db, monkeypatch):
+    files = []
+    real = exports.to_xlsx
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.append((sheets, real(sheets))) or files[-1][1])
+    open_page({"level": "province", "area": "30"})
+    sheets, content = next((s, c) for s, c in files if "padme-projects" in next(iter(s)))
+    shown = next(iter(sheets.values()))
+    back = pd.read_excel(io.BytesIO(content))
+    assert len(back) == len(shown) and list(back.columns) == list(shown.columns)
+    assert back.iloc[:, 0].tolist() == shown.iloc[:, 0].tolist()

@@ -1,0 +1,219 @@
+"""PADME page blocks: headline, S-curve, breakdowns, late projects, project table, project report."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from data_access import padme as padme_queries
+from data_access.reference import NATIONAL_STRATEGIES, NESDP13_MILESTONES, SDG_GOALS
+from data_access.scope import Area, Viewer
+from metrics import kpis, padme as padme_metrics
+from metrics.fiscal import FiscalQuarter, thai_date
+
+from . import data, exports, fmt, panels, urlstate
+from .i18n import t
+from .shell import Context
+
+LABELS = {
+    "national_strategy": {k: v for k, v in NATIONAL_STRATEGIES.items()},
+    "nesdp_milestone": {k: (f"{k}. {th}", f"{k}. {en}") for k, (th, en) in NESDP13_MILESTONES.items()},
+    "sdg_goal": {g: (f"SDG {g} {th}", f"SDG {g} {en}") for g, th, en, _ in SDG_GOALS},
+}
+
+
+def label(kind: str, key, lang: str) -> str:
+    pair = LABELS[kind].get(int(key)) if key is not None and not pd.isna(key) else None
+    return t("no_data", lang) if pair is None else pair[0 if lang == "th" else 1]
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def _projects(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter, search: str) -> pd.DataFrame:
+    return padme_queries.projects(data.engine(url), viewer, area, period, search or None)
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def _breakdown(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter, by: str) -> pd.DataFrame:
+    return padme_queries.breakdown(data.engine(url), viewer, area, period, by)
+
+
+def curve(ctx: Context, area: Area) -> pd.DataFrame:
+    """The S-curve of the fiscal year in view, up to the quarter in view."""
+    rows, targets = [], {}
+    for q in range(1, ctx.period.quarter + 1):
+        fq = FiscalQuarter(ctx.period.year, q)
+        totals = data.totals(ctx.url, ctx.version("padme"), ctx.viewer, "padme", area, fq)
+        if totals:
+            rows.append({"quarter": q, **{k: totals[k] for k in ("budget_baht", "disb_actual_baht", "committed_baht")}})
+            targets[q] = totals["target_pct"]
+    frame = pd.DataFrame(rows, columns=["quarter", "budget_baht", "disb_actual_baht", "committed_baht"])
+    return padme_metrics.s_curve(frame, targets)
+
+
+def headline(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    now = data.totals(ctx.url, ctx.version("padme"), ctx.viewer, "padme", area, ctx.period)
+    with st.container(horizontal=True):
+        st.metric(t("padme_projects_n", lang), fmt.count(now.get("n_projects")), border=True)
+        st.metric(t("padme_budget", lang), fmt.mb(now.get("budget_mb"), lang, unit=False), border=True)
+        st.metric(t("padme_disbursed_pct", lang), fmt.pct(now.get("disbursed_pct")), border=True)
+        st.metric(t("padme_committed_pct", lang), fmt.pct(now.get("committed_pct")), border=True)
+        st.metric(t("padme_gap_pp", lang), fmt.pp(now.get("gap_pp")), border=True,
+                  help=f"{t('target_due', lang)} {fmt.pct(now.get('target_pct'))}")
+        st.metric(t("padme_indicator_met", lang),
+                  fmt.pct(padme_metrics.indicator_achievement(now.get("n_indicator_met"), now.get("n_projects"))),
+                  border=True)
+    st.caption(panels.as_of(ctx, "padme"))
+
+
+def s_curve_chart(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    points = curve(ctx, area)
+    x = [FiscalQuarter(ctx.period.year, q).label(lang) for q in points["quarter"]]
+    fig = go.Figure()
+    for column, key, dash in (("target_pct", "padme_curve_target", "dash"), ("committed_pct", "padme_curve_committed", "dot"),
+                              ("disbursed_pct", "padme_curve_disbursed", "solid")):
+        fig.add_trace(go.Scatter(x=x, y=points[column], name=t(key, lang), mode="lines+markers",
+                                 line={"dash": dash, "width": 3 if dash == "solid" else 2}))
+    fig.update_layout(yaxis={"title": "%", "range": [0, 105]}, height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h", "y": -0.2})
+    st.subheader(t("padme_curve", lang))
+    st.caption(f"% · {panels.as_of(ctx, 'padme')}")
+    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"padme-curve-{area}-{ctx.period.year}")
+
+
+def breakdowns(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    st.subheader(t("padme_breakdown", lang))
+    urlstate.seed("padme_by", list(padme_queries.BREAKDOWNS), "national_strategy")
+    by = st.segmented_control(t("padme_breakdown", lang), list(padme_queries.BREAKDOWNS), key="padme_by",
+                              format_func=lambda k: t(f"padme_by_{k}", lang), label_visibility="collapsed",
+                              required=True)
+    urlstate.publish(padme_by=by)
+    rows = _breakdown(ctx.url, ctx.version("padme"), ctx.viewer, area, ctx.period, by)
+    names = [label(by, k, lang) for k in rows["key"]]
+    fig = go.Figure([go.Bar(y=names, x=rows["budget_baht"] / kpis.BAHT_PER_MB, orientation="h", name=t("padme_budget", lang)),
+                     go.Bar(y=names, x=rows["disb_actual_baht"] / kpis.BAHT_PER_MB, orientation="h",
+                            name=t("padme_curve_disbursed", lang))])
+    fig.update_layout(barmode="group", height=max(300, 34 * len(rows) + 80), xaxis={"title": t("padme_budget_mb_axis", lang)},
+                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h", "y": -0.15})
+    st.caption(f"{t('padme_budget_mb_axis', lang)} · {panels.as_of(ctx, 'padme')}")
+    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"padme-breakdown-{by}-{area}")
+
+
+def _table(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
+    lang = ctx.lang
+    where = rows["dist_name_th"] if lang == "th" else rows["dist_name_en"]
+    return pd.DataFrame({
+        t("padme_col_id", lang): rows["project_id"], t("padme_col_name", lang): rows["name"],
+        t("padme_col_agency", lang): rows["agency"], t("padme_location", lang): where,
+        t("padme_col_budget", lang): rows["budget_baht"] / kpis.BAHT_PER_MB,
+        t("padme_col_disbursed", lang): rows["disb_actual_baht"] / kpis.BAHT_PER_MB,
+        t("padme_col_disbursed_pct", lang): padme_metrics.disbursed_share(rows).values,
+        t("padme_col_status", lang): [t(f"padme_status_{s}", lang) for s in rows["status"]],
+        t("padme_col_problems", lang): rows["problems"].fillna(""),
+    })
+
+
+def late_projects(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    rows = _projects(ctx.url, ctx.version("padme"), ctx.viewer, area, ctx.period, "")
+    late = rows[rows["status"].isin(["late", "at_risk"])]
+    st.subheader(f"{t('padme_late_list', lang)} ({fmt.count(len(late))})")
+    shown = _table(ctx, late)
+    st.dataframe(shown, hide_index=True, width="stretch", height=320,
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]})
+    exports.buttons(ctx, shown, f"padme-late-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
+                    str(area), key=f"export-padme-late-{area}")
+
+
+def project_table(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    st.subheader(t("padme_table", lang))
+    search = st.text_input(t("padme_search", lang), key="padme_search")
+    rows = _projects(ctx.url, ctx.version("padme"), ctx.viewer, area, ctx.period, search.strip())
+    shown = _table(ctx, rows)
+    ids = rows["project_id"].tolist()
+
+    def _open() -> None:
+        picked = st.session_state[f"padme-table-{area}"]["selection"]["rows"]
+        if picked:
+            st.session_state["padme_project"] = ids[picked[0]]
+
+    st.dataframe(shown, hide_index=True, width="stretch", height=420, key=f"padme-table-{area}",
+                 on_select=_open, selection_mode="single-row",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]}
+                 | {shown.columns[6]: st.column_config.NumberColumn(format="%.1f")})
+    exports.buttons(ctx, shown, f"padme-projects-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
+                    str(area), key=f"export-padme-{area}")
+    urlstate.seed("padme_project", ids, None)
+    st.selectbox(t("padme_open", lang), ids, key="padme_project", index=None,
+                 format_func=lambda pid: f"{pid} · {rows.loc[rows.project_id == pid, 'name'].iloc[0]}")
+    if chosen := st.session_state.get("padme_project"):
+        urlstate.publish(padme_project=chosen)
+        project_record(ctx, chosen)
+
+
+def record_rows(project: dict, report: pd.Series | None, fiscal_year: int, lang: str) -> pd.DataFrame:
+    """The PADME report's fields, in its order, for one quarter (or the project alone)."""
+    quarter = None if report is None else int(report["quarter"])
+    if quarter is None:
+        period_text = t("padme_no_reports", lang)
+    else:
+        fq = FiscalQuarter(fiscal_year, quarter)
+        period_text = f"{t('padme_quarter_n', lang)} {quarter} ({thai_date(fq.start, lang)} - {thai_date(fq.end, lang)})"
+    unit = project["indicator_unit"]
+    rows = [
+        ("padme_f1", project["agency"]),
+        ("padme_f2", project["name"]),
+        ("padme_f3", f"{project['indicator']} ({fmt_number(project['indicator_target'])} {unit})"),
+        ("padme_f4", f"{fmt.mb(project['budget_baht'] / kpis.BAHT_PER_MB, lang)} · {t('padme_type_' + project['budget_type'], lang)}"),
+        ("padme_f5", period_text),
+        ("padme_f6_1", label("national_strategy", project["national_strategy"], lang)),
+        ("padme_f6_2", project["master_plan"]),
+        ("padme_f6_3", label("nesdp_milestone", project["nesdp_milestone"], lang)),
+        ("padme_f6_4", project["cabinet_policy"]),
+        ("padme_f6_5", project["moi_strategy"]),
+        ("padme_f6_6", label("sdg_goal", project["sdg_goal"], lang) if project["sdg_goal"] else ""),
+        ("padme_f6_7", project["new_gov_policy"] or ""),
+    ]
+    if report is not None:
+        rows += [
+            ("padme_f7", report["result_text"]),
+            ("padme_f7_indicator", f"{fmt_number(project['indicator_target'])} / {fmt_number(report['indicator_result'])} {unit}"),
+            ("padme_f7_disbursement", f"{fmt.mb(report['disb_target_baht'] / kpis.BAHT_PER_MB, lang)} / "
+                                      f"{fmt.mb(report['disb_actual_baht'] / kpis.BAHT_PER_MB, lang)}"),
+            ("padme_f7_committed", fmt.mb(report["committed_baht"] / kpis.BAHT_PER_MB, lang)),
+            ("padme_col_status", t(f"padme_status_{report['status']}", lang)),
+            ("padme_f8", report["problems"] or "-"),
+        ]
+    return pd.DataFrame({t("padme_col_field", lang): [t(k, lang) for k, _ in rows],
+                         t("padme_col_value", lang): [str(v) for _, v in rows]})
+
+
+def fmt_number(value) -> str:
+    if value is None or pd.isna(value):
+        return fmt.DASH
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+@st.cache_data(ttl="1h", max_entries=64, show_spinner=False)
+def _record(url: str, version: int, viewer: Viewer, project_id: str):
+    return padme_queries.record(data.engine(url), viewer, project_id)
+
+
+def project_record(ctx: Context, project_id: str) -> None:
+    """The project as its PADME report reads, one tab per reported quarter."""
+    lang = ctx.lang
+    project, reports = _record(ctx.url, ctx.version("padme"), ctx.viewer, project_id)
+    with st.container(border=True):
+        st.subheader(f"{t('padme_record', lang)} · {project_id}")
+        st.caption(f"{project['type_th']}{project['dist_name_th']} · {project['prov_name_th']} · {panels.as_of(ctx, 'padme')}")
+        if reports.empty:
+            st.table(record_rows(project, None, project["fiscal_year"], lang))
+            return
+        tabs = st.tabs([FiscalQuarter(project["fiscal_year"], int(q)).label(lang) for q in reports["quarter"]])
+        for tab, (_, report) in zip(tabs, reports.iterrows()):
+            with tab:
+                st.table(record_rows(project, report, project["fiscal_year"], lang))
