@@ -68,7 +68,7 @@ class Kpi:
     key: str
     source: str
     column: str
-    unit: str  # "pct", "pp", "mb" or "count"
+    unit: str  # "pct", "pp", "mb", "count" or "baht_hh" (baht per household)
     higher_is_better: bool | None  # None: neither (a size, not a performance)
 
 

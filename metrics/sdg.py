@@ -75,3 +75,143 @@ def trend(years: list[int], values: list[float], target: float, lower_bound: flo
 def goals_on_track(ratings: pd.DataFrame) -> int:
     """Goals rated achieved or challenges remaining: the headline 'on track' count."""
     return int((ratings["score"] >= 2).sum())
+
+
+# --- the SDG page: indicator status, goal trend, benchmarking ------------------------------------
+TREND_ORDER = ("decreasing", "stagnating", "moderate", "on_track")  # worst first
+ON_TRACK_RATINGS = ("achieved", "challenges")
+
+
+def goal_trend(trends) -> str | None:
+    """A goal's trend: the worst trend among its indicators (so one improving indicator cannot hide
+    a falling one, as the goal rating uses the worst indicators). Indicators without a trend (fewer
+    than two years) are left out; None when none has one."""
+    known = [x for x in trends if isinstance(x, str) and x in TREND_ORDER]
+    return min(known, key=TREND_ORDER.index) if known else None
+
+
+def indicator_status(series: pd.DataFrame, indicators: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The state of every indicator of one area in `year`.
+
+    `series`: indicator_code, year, value (one area, any years; rows after `year` are ignored).
+    `indicators`: indicator_code, goal, target_value, lower_bound (and any other columns, kept).
+    Returns `indicators` with value (NaN when the area has none that year), progress (0..1), score
+    (0..3), rating (None when not scored) and trend (over the years up to `year`; None with fewer than
+    two years of data).
+    """
+    upto = series[series["year"] <= year]
+    now = upto[upto["year"] == year].set_index("indicator_code")["value"]
+    out = indicators.copy().reset_index(drop=True)
+    out["value"] = [float(now[c]) if c in now.index else math.nan for c in out["indicator_code"]]
+    out["progress"] = [progress(v, tv, lb) for v, tv, lb in zip(out["value"], out["target_value"], out["lower_bound"])]
+    out["score"] = [indicator_score(v, tv, lb) for v, tv, lb in zip(out["value"], out["target_value"], out["lower_bound"])]
+    out["rating"] = [None if pd.isna(s) else RATINGS[int(s)] for s in out["score"]]
+    trends = []
+    for code, tv, lb in zip(out["indicator_code"], out["target_value"], out["lower_bound"]):
+        rows = upto[upto["indicator_code"] == code].sort_values("year")
+        trends.append(trend(rows["year"].tolist(), rows["value"].tolist(), tv, lb))
+    out["trend"] = trends
+    return out
+
+
+def goal_index(progresses) -> float:
+    """A goal's score out of 100 (the SDSN index convention): the mean progress of its scored
+    indicators × 100; NaN when none is scored. Benchmarking ranks on it, because the 0..3 rating
+    ties too often to order areas."""
+    known = [p for p in progresses if not _missing(p)]
+    return 100.0 * float(np.mean(known)) if known else math.nan
+
+
+def goal_status(status: pd.DataFrame, goals=range(1, 18)) -> pd.DataFrame:
+    """One row per goal in `goals` from `indicator_status` rows: goal, score (0..3, NaN without data),
+    rating (None without data), index (0..100) and trend (`goal_trend`)."""
+    rated = goal_ratings(status).set_index("goal") if status["score"].notna().any() else pd.DataFrame(
+        columns=["score", "rating"])
+    rows = []
+    for goal in goals:
+        part = status[status["goal"] == goal]
+        rows.append({"goal": goal,
+                     "score": float(rated.loc[goal, "score"]) if goal in rated.index else math.nan,
+                     "rating": rated.loc[goal, "rating"] if goal in rated.index else None,
+                     "index": goal_index(part["progress"]),
+                     "trend": goal_trend(part["trend"])})
+    return pd.DataFrame(rows)
+
+
+def area_goal_scores(values: pd.DataFrame) -> pd.DataFrame:
+    """Goal scores of many areas in one year.
+
+    `values`: area_code, goal, value, target_value, lower_bound (one row per area × indicator).
+    Returns one row per area × goal with a scored indicator: area_code, goal, score, rating, index.
+    """
+    columns = ["area_code", "goal", "score", "rating", "index"]
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    values = values.assign(progress=[progress(v, tv, lb) for v, tv, lb in
+                                     zip(values["value"], values["target_value"], values["lower_bound"])])
+    parts = []
+    for code, rows in values.groupby("area_code", sort=True):
+        if rows["progress"].isna().all():
+            continue
+        rated = goal_ratings(rows)
+        index = rows.groupby("goal")["progress"].apply(goal_index).rename("index")
+        parts.append(rated.merge(index, left_on="goal", right_index=True).assign(area_code=code))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def rank_desc(values: pd.Series) -> pd.Series:
+    """Competition ranking, highest first: ties share the best rank (1, 1, 3); NaN stays unranked."""
+    return pd.Series(values, dtype="float64").rank(ascending=False, method="min")
+
+
+def benchmark(scores: pd.DataFrame, area_code: str, peer_groups: dict[str, list[str]]) -> pd.DataFrame:
+    """Where one area stands among its peers on each goal.
+
+    `scores`: `area_goal_scores` of the widest peer group (it must contain the area itself).
+    `peer_groups`: name -> area codes (e.g. {"region": [...], "country": [...]}).
+    One row per goal that any peer has a score for: goal, index, score, rating of the area, and per
+    group rank_<name> (by index, ties share a rank; NaN when the area has no score for the goal) and
+    n_<name> (peers with a score for the goal).
+    """
+    goals = sorted(scores["goal"].unique()) if len(scores) else []
+    rows = []
+    for goal in goals:
+        of_goal = scores[scores["goal"] == goal].set_index("area_code")
+        own = of_goal.loc[area_code] if area_code in of_goal.index else None
+        row = {"goal": int(goal),
+               "index": math.nan if own is None else float(own["index"]),
+               "score": math.nan if own is None else float(own["score"]),
+               "rating": None if own is None else own["rating"]}
+        for name, codes in peer_groups.items():
+            peers = of_goal.loc[of_goal.index.isin(codes), "index"].dropna()
+            ranks = rank_desc(peers)
+            row[f"rank_{name}"] = float(ranks[area_code]) if area_code in ranks.index else math.nan
+            row[f"n_{name}"] = int(len(peers))
+        rows.append(row)
+    columns = ["goal", "index", "score", "rating"] + [f"{p}_{n}" for n in peer_groups for p in ("rank", "n")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def rating_counts(ratings: pd.DataFrame, areas: list[str] | None = None) -> pd.DataFrame:
+    """Goals per rating for each area, ranked by goals on track (achieved + challenges remain).
+
+    `ratings`: area_code, goal, score (and rating). Returns one row per area: area_code, n_achieved,
+    n_challenges, n_significant, n_major, n_on_track, n_rated and rank (by n_on_track, highest first;
+    ties share the best rank). Areas in `areas` without any rating get NaN counts and no rank (no
+    data, not zero goals). Sorted by rank, then goals achieved, then area code.
+    """
+    codes = list(dict.fromkeys(list(areas or []) + sorted(ratings["area_code"].unique().tolist()
+                                                           if len(ratings) else [])))
+    rows = []
+    for code in codes:
+        mine = ratings[ratings["area_code"] == code]
+        if mine.empty:
+            rows.append({"area_code": code, **{f"n_{r}": math.nan for r in reversed(RATINGS)},
+                         "n_on_track": math.nan, "n_rated": math.nan})
+            continue
+        counts = {f"n_{r}": int((mine["score"] == RATINGS.index(r)).sum()) for r in reversed(RATINGS)}
+        rows.append({"area_code": code, **counts, "n_on_track": goals_on_track(mine), "n_rated": len(mine)})
+    out = pd.DataFrame(rows, columns=["area_code", *(f"n_{r}" for r in reversed(RATINGS)), "n_on_track", "n_rated"])
+    out["rank"] = rank_desc(out["n_on_track"])
+    return (out.sort_values(["rank", "n_achieved", "area_code"], ascending=[True, False, True], na_position="last")
+            .reset_index(drop=True))

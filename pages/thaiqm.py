@@ -1,10 +1,26 @@
-"""THAIQM page (being built)."""
+"""ThaiQM: households in need — KPI 1 (% of target households helped) against its target due, the five
+TPMAP problem dimensions, the case funnel, the fiscal-year trend, and the areas below this one."""
+import streamlit as st
+
 from ui import panels, shell
+from ui import thaiqm_view as view
 from ui.i18n import t
 
 
 def render(ctx: shell.Context) -> None:
-    panels.page_start(ctx, t("nav_thaiqm", ctx.lang))
+    index, area = panels.page_start(ctx, t("nav_thaiqm", ctx.lang))
+    row = view.headline(ctx, area)
+    left, right = st.columns(2, gap="medium")
+    with left, st.container(border=True):
+        view.dimensions(ctx, area, row)
+    with right, st.container(border=True):
+        view.funnel(ctx, area, row)
+    with st.container(border=True):
+        view.trend_chart(ctx, area)
+    with st.container(border=True):
+        view.dimension_map(ctx, area)
+    with st.container(border=True):
+        view.areas(ctx, area)
 
 
 shell.page(render)

@@ -37,31 +37,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _streamlit(db_url: str, log_name: str, **env):
+    """Start `streamlit run app.py` on a free port; yields its base URL until the with-block ends."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def running():
+        port = _free_port()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        log = ARTIFACTS / log_name
+        with log.open("w") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                     "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                    cwd=ROOT, env={**os.environ, "WARROOM_DB_URL": db_url, **env},
+                                    stdout=out, stderr=subprocess.STDOUT)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    try:
+                        if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                            break
+                    except OSError:
+                        time.sleep(0.3)
+                else:
+                    pytest.fail(f"streamlit did not become healthy; see {log}")
+                yield base
+            finally:
+                proc.terminate()
+                proc.wait(timeout=15)
+    return running()
+
+
 @pytest.fixture(scope="module")
 def server(sqlite_url):
     _require_chromium()
-    port = _free_port()
-    env = {**os.environ, "WARROOM_DB_URL": sqlite_url}
-    log = (ARTIFACTS / "streamlit.log")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            proc.terminate()
-            pytest.fail(f"streamlit did not become healthy; see {log}")
+    with _streamlit(sqlite_url, "streamlit.log") as base:
         yield base
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +137,8 @@ def test_language_period_and_kpi_are_clicked_into_the_url_and_restored(server, b
     again.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
     assert again.locator("h1").first.inner_text() == "War Room · Ministry of Interior"
     captions = " ".join(again.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
-    assert "One Data · Q4 FY2569" in captions  # the period chosen, restored from the link
-    assert "Target households helped (%) · Q4 FY2569" in captions  # the map's KPI, restored
+    assert "One Data · Q1 FY2569" in captions  # the year chosen (same quarter), restored from the link
+    assert "Target households helped (%) · Q1 FY2569" in captions  # the map KPI, restored
     again.screenshot(path=str(ARTIFACTS / "overview-en-restored.png"))
     again.close()
 
@@ -203,23 +215,8 @@ def accounts_server(sqlite_url):
     from tests.conftest import add_accounts
     _require_chromium()
     add_accounts(sqlite_url)
-    port = _free_port()
-    env = {**os.environ, "WARROOM_DB_URL": sqlite_url, "WARROOM_AUTH": "accounts"}
-    with (ARTIFACTS / "streamlit-accounts.log").open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
+    with _streamlit(sqlite_url, "streamlit-accounts.log", WARROOM_AUTH="accounts") as base:
         yield base
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def _sign_in(page, name: str, password: str) -> None:
@@ -253,3 +250,18 @@ def test_a_governor_signs_in_lands_home_and_is_refused_elsewhere(accounts_server
     wait_for_run(page)
     assert page.locator('[data-testid="stMetric"]').count() > 0
     page.close()
+
+
+def test_a_fresh_servers_first_visit_to_a_page_link_gets_the_apps_navigation(sqlite_url, browser):
+    """A folder named pages/ starts Streamlit in its legacy mode; a deep link must not keep it there."""
+    with _streamlit(sqlite_url, "streamlit-deeplink.log") as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/padme?level=province&area=30&fy=2569&q=3", wait_until="domcontentloaded")
+        wait_for_run(page)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        page.screenshot(path=str(ARTIFACTS / "deeplink-padme.png"))
+        assert "PADME แผนงานโครงการ" in nav and "ภาพรวม" in nav
+        assert "admin" not in nav and "app" not in nav.split()
+        assert "นครราชสีมา · ไตรมาส 3/2569" in page.inner_text("body")
+        page.close()

@@ -33,5 +33,12 @@ def count(value: float | int | None) -> str:
     return DASH if _missing(value) else f"{int(value):,}"
 
 
+def baht_per_household(value: float | None, lang: str = "th") -> str:
+    return DASH if _missing(value) else f"{value:,.0f} {t('unit_baht_per_household', lang)}"
+
+
 def by_unit(value, unit: str, lang: str = "th") -> str:
+    """Format by a Kpi unit: pct, pp, count, mb (million baht) or baht_hh (baht per household)."""
+    if unit == "baht_hh":
+        return baht_per_household(value, lang)
     return {"pct": pct, "pp": pp, "count": count}.get(unit, lambda v: mb(v, lang))(value)

@@ -153,6 +153,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "attribution": ("ขอบเขตการปกครอง: กรมแผนที่ทหาร ผ่าน OCHA/HDX (CC BY 3.0 IGO) แบบย่อรูป",
                     "Boundaries: Royal Thai Survey Department, via OCHA/HDX (CC BY 3.0 IGO); simplified."),
     "unit_mb": ("ล้านบาท", "million baht"),
+    "unit_baht_per_household": ("บาท/ครัวเรือน", "baht / household"),
     "unit_households": ("ครัวเรือน", "households"),
 }
 

@@ -32,7 +32,8 @@ def _colours(kpi: Kpi) -> dict:
 
 
 def _unit_label(kpi: Kpi, lang: str) -> str:
-    return {"pct": "%", "pp": "pp", "mb": t("unit_mb", lang), "count": t("unit_households", lang)}[kpi.unit]
+    return {"pct": "%", "pp": "pp", "mb": t("unit_mb", lang), "count": t("unit_households", lang),
+            "baht_hh": t("unit_baht_per_household", lang)}[kpi.unit]
 
 
 def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str | None = None) -> go.Figure:

@@ -114,6 +114,27 @@ def database_failure(exc: SQLAlchemyError, lang: str) -> None:
     _stop_with("error", t("db_down", lang), t("db_down_hint", lang), f"{type(exc).__name__} ({resolve().source})")
 
 
+def _leave_legacy_multipage_mode() -> None:
+    """Hand the run back to app.py's navigation when Streamlit ran a page file directly.
+
+    A folder named `pages/` makes Streamlit start in its legacy multipage mode until some run
+    executes `st.navigation` (which clears the flag below). On a fresh server whose first visitor
+    opens a page's URL, no run ever executes app.py, so every session would keep the legacy
+    navigation (file names, the admin page listed). Clearing the flag and rerunning makes this run
+    start again from app.py. `PagesManager.uses_pages_directory` is Streamlit's own switch (the one
+    `st.navigation` sets); the design fixes the folder name, so we set it ourselves.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    first_run = "_shell_ran" not in st.session_state
+    st.session_state["_shell_ran"] = True
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # Only a session's first run is rerun: a later run was started by a click, which a rerun
+        # would drop (AppTest resets the flag before every run; a server only in its first seconds).
+        if first_run:
+            st.rerun()
+
+
 def page(render: Callable[[Context], None]) -> None:
     """Run one page: the shell first (database, viewer, sidebar), then `render(ctx)`.
 
@@ -122,6 +143,7 @@ def page(render: Callable[[Context], None]) -> None:
     the first seconds of a fresh server — and the page must render the same then. A refusal or a
     database failure mid-page becomes a banner, never figures or a stack trace.
     """
+    _leave_legacy_multipage_mode()
     st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
     ctx = start()
     try:

@@ -1,0 +1,239 @@
+"""The ThaiQM page (AppTest on the seeded SQLite): every figure shown equals what data_access returns for
+the scope in view, at the nation, a province and a district; downloads read back to the table; scope."""
+import base64
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import db
+from data_access import thaiqm as q
+from data_access.scope import EVERYONE, Area
+from metrics import thaiqm as m
+from metrics.fiscal import FiscalQuarter, elapsed_share
+from metrics.kpis import DIMENSIONS
+from tests.conftest import AS_OF, PASSWORDS, add_accounts
+from ui import exports, fmt
+from ui.data import child_names
+from ui.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE = "pages/thaiqm.py"
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+PERIOD = FiscalQuarter(2570, 1)  # the quarter the test data runs into (as of 20 Nov 2026)
+VIEWS = {"nation": {}, "province": {"level": "province", "area": "30"},
+         "district": {"level": "district", "area": "3001"}}
+AREAS = {"nation": Area(), "province": Area("province", "30"), "district": Area("district", "3001")}
+
+
+@pytest.fixture(autouse=True)
+def app_db(sqlite_url, monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def engine(sqlite_url):  # the page runs on SQLite; this overrides the two-database fixture here
+    return db.engine_for(sqlite_url)
+
+
+def run(query: dict, period: FiscalQuarter = PERIOD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in {"fy": str(period.year), "q": str(period.quarter), **query}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at, key: str, lang: str = "th") -> str:
+    return next(x.value for x in at.metric if x.label == t(key, lang))
+
+
+def _decoded(value):
+    """Plotly sends numeric arrays as typed binary ({"dtype", "bdata"}); read them back as lists."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    if isinstance(value, dict):
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+def charts(at) -> list[dict]:
+    return [_decoded(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+
+
+def table_with(at, column: str) -> pd.DataFrame:
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as floats (NaN for no data), text as text: how a table and its file can be compared."""
+    out = frame.reset_index(drop=True).copy()
+    for column in out.columns:
+        numeric = pd.to_numeric(out[column], errors="coerce")
+        if numeric.notna().sum() == out[column].notna().sum() and not out[column].map(
+                lambda v: isinstance(v, str)).any():
+            out[column] = numeric.astype("float64")
+        else:
+            out[column] = out[column].astype(str)
+    return out
+
+
+def expected_row(engine, area: Area, period: FiscalQuarter = PERIOD) -> dict:
+    return m.totals_row(q.totals(engine, EVERYONE, area, period))
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_kpi_figures_equal_the_data_layer(engine, view):
+    at = run(VIEWS[view])
+    row = expected_row(engine, AREAS[view])
+    due = m.target_due(PERIOD.quarter, elapsed_share(PERIOD, AS_OF))
+    assert due == pytest.approx(25 * 51 / 92)
+    assert metric(at, "thaiqm_target") == fmt.count(row["n_target"])
+    assert metric(at, "thaiqm_n_helped") == fmt.count(row["n_helped"])
+    assert metric(at, "thaiqm_helped_short") == fmt.pct(row["helped_pct"])
+    assert metric(at, "thaiqm_due") == fmt.pct(due)
+    assert metric(at, "thaiqm_gap") == fmt.pp(row["helped_pct"] - due)
+    assert row["n_target"] > 0
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_dimensions_and_funnel_equal_the_data_layer(engine, view):
+    at = run(VIEWS[view])
+    row = expected_row(engine, AREAS[view])
+    dims_chart, funnel_chart = charts(at)[0]["data"][0], charts(at)[1]["data"][0]
+    assert dims_chart["type"] == "bar" and funnel_chart["type"] == "funnel"
+    assert dims_chart["x"] == [row[f"n_{d}"] for d in DIMENSIONS]
+    assert dims_chart["y"] == [t(f"dim_{d}", "th") for d in DIMENSIONS]
+    stages = ["n_surveyed", "n_target", "n_in_progress", "n_helped", "n_self_resolved"]
+    assert funnel_chart["x"] == [row[s] for s in stages]
+
+    dims = table_with(at, t("dimension", "th"))
+    assert list(dims[t("households", "th")]) == [row[f"n_{d}"] for d in DIMENSIONS]
+    assert list(dims[t("thaiqm_share", "th")]) == pytest.approx(
+        [round(100 * row[f"n_{d}"] / row["n_target"], 1) for d in DIMENSIONS])
+    funnel = table_with(at, t("thaiqm_stage", "th"))
+    assert list(funnel[t("households", "th")]) == [row[s] for s in stages]
+    assert list(funnel[t("thaiqm_pct_of_target", "th")]) == pytest.approx(
+        [round(100 * row[s] / row["n_target"], 1) for s in stages])
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_trend_shows_each_quarter_up_to_the_one_in_view(engine, view):
+    period = FiscalQuarter(2569, 3)
+    at = run(VIEWS[view], period)
+    trend = q.year_trend(engine, EVERYONE, AREAS[view], period)
+    lines = {tr["name"]: tr for tr in charts(at)[2]["data"]}
+    helped = lines[t("thaiqm_stage_helped", "th")]
+    assert helped["x"] == [FiscalQuarter(2569, n).label("th") for n in (1, 2, 3)]
+    assert helped["y"] == list(trend.n_helped)
+    assert lines[t("thaiqm_stage_self_resolved", "th")]["y"] == list(trend.n_self_resolved)
+    assert lines[t("thaiqm_stage_in_progress", "th")]["y"] == list(trend.n_in_progress)
+    assert metric(at, "thaiqm_due") == fmt.pct(75.0)  # a finished Q3 owes three quarters of the year
+
+
+@pytest.mark.parametrize("view", ["nation", "province"])
+def test_child_table_and_map_equal_the_data_layer(engine, sqlite_url, view):
+    at = run(VIEWS[view])
+    area = AREAS[view]
+    counts = q.totals(engine, EVERYONE, area, PERIOD, by=area.child_level).set_index("area_code")
+    from ui.data import area_index  # the cached reader is fine outside a run
+    names = child_names(area_index(sqlite_url), area)
+    table = table_with(at, t("col_code", "th")).set_index(t("col_code", "th"))
+    assert list(table.index) == list(names.area_code)
+    present = counts.index
+    assert list(table.loc[present, t("thaiqm_target", "th")]) == list(counts.n_target)
+    assert list(table.loc[present, t("thaiqm_helped", "th")]) == list(counts.n_helped)
+    assert list(table.loc[present, t("thaiqm_helped_pct", "th")]) == pytest.approx(
+        list((100 * counts.n_helped / counts.n_target).round(1)), nan_ok=True)
+    assert table.drop(present)[t("thaiqm_target", "th")].isna().all()  # no rows: no data, not 0
+
+    shares = m.with_kpis(counts.reset_index())
+    mapped = {c: z for tr in charts(at)[3]["data"] if tr.get("colorbar") or tr.get("showscale") is not False
+              for c, z in zip(tr["locations"], tr["z"])}
+    expected = dict(zip(shares.area_code, shares.share_health_pct))
+    assert mapped == pytest.approx({c: v for c, v in expected.items() if pd.notna(v)})
+    located = {c for tr in charts(at)[3]["data"] for c in tr["locations"]}
+    assert located == set(names.area_code)
+
+
+def test_choosing_a_dimension_recolours_the_map_and_goes_into_the_url(engine):
+    at = run(VIEWS["province"])
+    at.selectbox(key="thaiqm_dim").select("income").run()
+    assert not at.exception
+    counts = m.with_kpis(q.totals(engine, EVERYONE, AREAS["province"], PERIOD, by="district"))
+    expected = {c: v for c, v in zip(counts.area_code, counts.share_income_pct) if pd.notna(v)}
+    mapped = {c: z for tr in charts(at)[3]["data"] if tr.get("showscale") is not False
+              for c, z in zip(tr["locations"], tr["z"])}
+    assert mapped == pytest.approx(expected)
+    assert at.query_params["thaiqm_dim"] == "income"
+
+
+def test_district_shows_its_subdistricts_from_the_household_slice(engine):
+    at = run(VIEWS["district"])
+    subs = m.with_kpis(q.subdistricts(engine, EVERYONE, "3001", PERIOD))
+    table = table_with(at, t("col_code", "th"))
+    assert list(table[t("col_code", "th")]) == list(subs.area_code) and len(table) == 25
+    assert list(table[t("thaiqm_target", "th")]) == list(subs.n_target)
+    assert list(table[t("thaiqm_helped", "th")]) == list(subs.n_helped)
+    for d in DIMENSIONS:
+        assert list(table[t(f"dim_{d}", "th")]) == list(subs[f"n_{d}"])
+    assert int(table[t("thaiqm_target", "th")].sum()) == expected_row(engine, AREAS["district"])["n_target"]
+    bars = charts(at)[3]["data"][0]  # subdistricts have no boundaries: one bar each for the dimension
+    assert bars["type"] == "bar" and len(bars["y"]) == 25
+
+
+@pytest.mark.parametrize("view, prefix", [("province", "thaiqm-districts-"), ("nation", "thaiqm-provinces-"),
+                                          ("district", "thaiqm-subdistricts-")])
+def test_excel_download_reads_back_to_the_table(monkeypatch, view, prefix):
+    files: dict[str, bytes] = {}
+    real = exports.to_xlsx
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.setdefault(next(iter(sheets)), real(sheets)))
+    at = run(VIEWS[view])
+    name = next(n for n in files if n.startswith(prefix))
+    code = t("col_code", "th")
+    back = pd.read_excel(io.BytesIO(files[name]), dtype={code: str})
+    shown = table_with(at, code)
+    assert len(back) == len(shown) > 0
+    pd.testing.assert_frame_equal(normalised(back), normalised(shown))
+    dims = pd.read_excel(io.BytesIO(files[next(n for n in files if n.startswith("thaiqm-dimensions-"))]))
+    pd.testing.assert_frame_equal(normalised(dims), normalised(table_with(at, t("dimension", "th"))))
+
+
+def test_english_flips_every_label():
+    at = run({**VIEWS["district"], "lang": "en"})
+    texts = ([x.label for x in at.metric] + [s.value for s in at.subheader] + [s.label for s in at.selectbox]
+             + [c.value for c in at.caption] + [x.value for x in at.markdown] + [at.title[0].value]
+             + [str(c) for df in at.dataframe for c in df.value.columns]
+             + [json.dumps(c["layout"].get("title"), ensure_ascii=False) for c in charts(at)])
+    texts = [x for x in texts if x != "ภาษา / Language"]
+    thai = [x for x in texts if THAI.search(x)]
+    assert not thai, thai
+
+
+def test_a_governor_is_refused_another_province_and_sees_their_own(sqlite_url, monkeypatch):
+    add_accounts(sqlite_url)
+    monkeypatch.setenv("WARROOM_AUTH", "accounts")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.text_input(key="signin_user").input("gov30")
+    at.text_input(key="signin_password").input(PASSWORDS["gov30"])
+    at.button[0].click().run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    codes = set(table_with(at, t("col_code", "th"))[t("col_code", "th")])
+    assert len(codes) == 32 and all(c.startswith("30") for c in codes)
+    at.query_params["level"], at.query_params["area"] = "province", "50"
+    at.session_state["drill"] = Area("province", "50")
+    at.run()
+    assert any(t("not_permitted", "th") in e.value for e in at.error)
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe

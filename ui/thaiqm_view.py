@@ -1,0 +1,312 @@
+"""Blocks of the ThaiQM page: KPI 1 against its target due, the five TPMAP dimensions (chart, table,
+map of one dimension), the case funnel, the fiscal-year trend, and the child-area or subdistrict table.
+
+Loaders are cached by ThaiQM's data version, the viewer, the area and the quarter; the data layer
+(data_access.thaiqm) scopes every read, metrics.thaiqm turns the counts into ratios.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from data_access import thaiqm as queries
+from data_access.scope import Area, Viewer
+from metrics import thaiqm as m
+from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
+from metrics.kpis import DIMENSIONS, Kpi
+
+from . import data, drill, exports, fmt, maps, panels, urlstate
+from .i18n import t
+from .shell import Context
+
+CONFIG = {"displayModeBar": False}
+BAR = "#0072B2"  # Okabe–Ito blue; every bar also carries its number as text
+LINES = {  # colour-blind safe (Okabe–Ito), each line also with its own dash, marker and legend text
+    "n_helped": ("#0072B2", "solid", "circle"),
+    "n_self_resolved": ("#E69F00", "dash", "square"),
+    "n_in_progress": ("#009E73", "dot", "diamond"),
+}
+DIM_KEY = "thaiqm_dim"
+
+
+# --- cached loaders --------------------------------------------------------------------------------
+@st.cache_data(ttl="1h", max_entries=512, show_spinner=False)
+def totals(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> dict:
+    """The area's counts and ratios for the quarter ({} without data)."""
+    return m.totals_row(queries.totals(data.engine(url), viewer, area, period))
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def children(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
+    """Every child area, named (area_code, name_th, name_en), with its counts and ratios (NaN without data)."""
+    counts = queries.totals(data.engine(url), viewer, area, period, by=area.child_level)
+    named = data.child_names(data.area_index(url), area).merge(counts, on="area_code", how="left")
+    return m.with_kpis(named)
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def trend(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
+    return m.trend(queries.year_trend(data.engine(url), viewer, area, period), period.quarter)
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def subdistricts(url: str, version: int, viewer: Viewer, dist_code: str, period: FiscalQuarter) -> pd.DataFrame:
+    return m.with_kpis(queries.subdistricts(data.engine(url), viewer, dist_code, period))
+
+
+def due(ctx: Context) -> float:
+    """KPI 1's target due on the day ThaiQM data runs through (a finished quarter: its end figure)."""
+    through = data.data_status(ctx.url, ctx.versions).set_index("source")["data_through"].get("thaiqm")
+    elapsed = 1.0 if through is None or pd.isna(through) else elapsed_share(ctx.period, pd.Timestamp(through).date())
+    return m.target_due(ctx.period.quarter, elapsed)
+
+
+def dimension_kpi(dimension: str) -> Kpi:
+    """The mapped measure: the share of target households with a problem in `dimension` (a size-like
+    share, so a sequential colour scale, not a verdict)."""
+    return Kpi(f"thaiqm_share_{dimension}", "thaiqm", f"share_{dimension}_pct", "pct", None)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+def _slug(ctx: Context, area: Area) -> str:
+    return f"{area.level}-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}"
+
+
+def _name(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return frame["name_th"] if lang == "th" else frame["name_en"]
+
+
+def _int(series: pd.Series) -> pd.Series:
+    return series.astype("Int64")
+
+
+def _formats(table: pd.DataFrame, percent: list[str]) -> dict:
+    """Column formats: one decimal for the percentage columns, thousands separators for the counts."""
+    number = table.select_dtypes("number").columns
+    return {c: st.column_config.NumberColumn(format="%.1f" if c in percent else "%,d") for c in number}
+
+
+def _chart_caption(ctx: Context, unit: str) -> None:
+    st.caption(f"{t('thaiqm_unit', ctx.lang)}: {unit} · {ctx.period.label(ctx.lang)} · {panels.as_of(ctx, 'thaiqm')}")
+
+
+def _title(title: str, unit: str, ctx: Context, lang: str) -> str:
+    """A chart title with its unit and quarter on a second, smaller line (narrow columns stay readable)."""
+    return f"{title}<br><sup>{t('thaiqm_unit', lang)}: {unit} · {ctx.period.label(lang)}</sup>"
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(title={"text": title, "font": {"size": 16}}, height=height,
+                      margin={"l": 8, "r": 72, "t": 64, "b": 8},
+                      showlegend=False)
+    return fig
+
+
+# --- 1. KPI 1 against its target ------------------------------------------------------------------
+def headline(ctx: Context, area: Area) -> dict:
+    """Target households, helped, % helped and the gap to the target due; returns the area's row."""
+    lang = ctx.lang
+    row = totals(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    before = totals(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, comparison_period(ctx.period))
+    target_due = due(ctx)
+    gap = m.gap_pp(row.get("helped_pct"), target_due)
+    change = m.gap_pp(row.get("helped_pct"), before.get("helped_pct"))
+    vs = f"{t('vs', lang)} {comparison_period(ctx.period).label(lang)}"
+    with st.container(border=True):
+        st.markdown(f"**{t('thaiqm_kpi_title', lang)}**")
+        cols = st.columns(5, gap="small")
+        with cols[0]:
+            st.metric(t("thaiqm_target", lang), fmt.count(row.get("n_target")), border=True)
+        with cols[1]:
+            st.metric(t("thaiqm_n_helped", lang), fmt.count(row.get("n_helped")), border=True)
+        with cols[2]:
+            st.metric(t("thaiqm_helped_short", lang), fmt.pct(row.get("helped_pct")),
+                      None if pd.isna(change) else round(change, 1), border=True, delta_description=vs,
+                      help=t("thaiqm_helped_pct", lang),
+                      delta_color="off" if panels.quarter_running(ctx) else "normal")
+        with cols[3]:
+            st.metric(t("thaiqm_due", lang), fmt.pct(target_due), border=True,
+                      help=t("thaiqm_due_help", lang).format(target=m.KPI_TARGET_PCT))
+        with cols[4]:
+            st.metric(t("thaiqm_gap", lang), fmt.pp(gap), border=True, help=t("thaiqm_gap_help", lang))
+        st.caption(panels.as_of(ctx, "thaiqm"))
+    return row
+
+
+# --- 2. the five dimensions -----------------------------------------------------------------------
+def dimension_table(row: dict, lang: str) -> pd.DataFrame:
+    dims = m.dimensions(row)
+    return pd.DataFrame({t("dimension", lang): [t(f"dim_{d}", lang) for d in dims["dimension"]],
+                         t("households", lang): _int(dims["households"]),
+                         t("thaiqm_share", lang): dims["share_pct"].round(1)})
+
+
+def dimensions(ctx: Context, area: Area, row: dict) -> None:
+    lang = ctx.lang
+    if not row or not row.get("n_target"):
+        st.subheader(t("thaiqm_dims_title", lang))
+        st.info(t("thaiqm_no_households", lang))
+        return
+    dims = m.dimensions(row)
+    labels = [t(f"dim_{d}", lang) for d in dims["dimension"]]
+    text = [f"{fmt.count(n)} · {fmt.pct(p)}" for n, p in zip(dims["households"], dims["share_pct"])]
+    fig = go.Figure(go.Bar(x=dims["households"], y=labels, orientation="h", marker_color=BAR, text=text,
+                           textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title={"text": t("unit_households", lang)})
+    _layout(fig, _title(t("thaiqm_dims_title", lang), t("unit_households", lang), ctx, lang), 340)
+    st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-dims-{_slug(ctx, area)}")
+    _chart_caption(ctx, t("unit_households", lang))
+    st.caption(t("thaiqm_dims_note", lang))
+    table = dimension_table(row, lang)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_formats(table, [t("thaiqm_share", lang)]))
+    exports.buttons(ctx, table, f"thaiqm-dimensions-{_slug(ctx, area)}", str(area),
+                    key=f"export-thaiqm-dims-{_slug(ctx, area)}")
+
+
+def dimension_map(ctx: Context, area: Area) -> None:
+    """One dimension's share across the child areas: a choropleth that drills in on a click, or at a
+    district (subdistricts have no boundaries) a bar per subdistrict."""
+    lang = ctx.lang
+    urlstate.seed(DIM_KEY, list(DIMENSIONS), DIMENSIONS[0])
+    dimension = st.selectbox(t("thaiqm_dim_pick", lang), list(DIMENSIONS), key=DIM_KEY,
+                             format_func=lambda d: t(f"dim_{d}", lang))
+    urlstate.publish(**{DIM_KEY: dimension})
+    kpi = dimension_kpi(dimension)
+    if area.level == "district":
+        frame = subdistricts(ctx.url, ctx.version("thaiqm"), ctx.viewer, area.code, ctx.period)
+        frame = frame.assign(label=(frame.type_th + frame.name_th) if lang == "th" else frame.name_en)
+        title = _title(f"{t('thaiqm_dim_sub_title', lang)} {t(f'dim_{dimension}', lang)}", "%", ctx, lang)
+        # a subdistrict without target households has no share: a bare axis line labelled "—", not 0 %
+        fig = go.Figure(go.Bar(x=frame[kpi.column].fillna(0), y=frame["label"], orientation="h", marker_color=BAR,
+                               text=[fmt.pct(v) for v in frame[kpi.column]], textposition="outside",
+                               cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title={"text": t("thaiqm_share", lang)})
+        _layout(fig, title, max(280, 28 * len(frame) + 80))
+        st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-subshare-{area.code}-{dimension}")
+        _chart_caption(ctx, f"% · {fmt.DASH} {t('no_data', lang)}")
+        return
+    frame = children(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    child = area.child_level
+    st.markdown(f"**{t('thaiqm_dim_map_title', lang)} {t(f'dim_{dimension}', lang)} · "
+                f"{t(f'map_title_{child}', lang)}** (%)")
+    _chart_caption(ctx, "%")
+    fig = maps.figure(frame[["area_code", "name_th", "name_en", kpi.column]], kpi, child, lang,
+                      prov_code=area.code if child == "district" else None)
+    maps.choropleth(fig, key=f"thaiqm-map-{area.level}-{area.code}-{dimension}-{ctx.period.year}q{ctx.period.quarter}",
+                    on_click=lambda code: drill.go(Area(child, code)))
+
+
+# --- 3. the case funnel ---------------------------------------------------------------------------
+def funnel_table(row: dict, lang: str) -> pd.DataFrame:
+    f = m.funnel(row)
+    return pd.DataFrame({t("thaiqm_stage", lang): [t(f"thaiqm_stage_{s}", lang) for s in f["stage"]],
+                         t("households", lang): _int(f["households"]),
+                         t("thaiqm_pct_of_target", lang): f["pct_of_target"].round(1)})
+
+
+def funnel(ctx: Context, area: Area, row: dict) -> None:
+    lang = ctx.lang
+    if not row or not row.get("n_surveyed"):
+        st.subheader(t("thaiqm_funnel_title", lang))
+        st.info(t("no_data", lang))
+        return
+    f = m.funnel(row)
+    labels = [t(f"thaiqm_stage_{s}", lang) for s in f["stage"]]
+    text = [fmt.count(n) if s == "surveyed" else f"{fmt.count(n)} · {fmt.pct(p)}"
+            for s, n, p in zip(f["stage"], f["households"], f["pct_of_target"])]
+    fig = go.Figure(go.Funnel(x=f["households"], y=labels, text=text, textinfo="text", marker_color=BAR,
+                              textposition="outside", cliponaxis=False,
+                              hovertemplate="%{y}: %{text}<extra></extra>"))
+    _layout(fig, _title(t("thaiqm_funnel_title", lang), t("unit_households", lang), ctx, lang), 340)
+    st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-funnel-{_slug(ctx, area)}")
+    _chart_caption(ctx, t("unit_households", lang))
+    not_started = row.get("n_not_started")
+    st.caption(f"{t('thaiqm_funnel_note', lang)} · {t('thaiqm_stage_not_started', lang)} {fmt.count(not_started)}")
+    table = funnel_table(row, lang)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config=_formats(table, [t("thaiqm_pct_of_target", lang)]))
+    exports.buttons(ctx, table, f"thaiqm-funnel-{_slug(ctx, area)}", str(area),
+                    key=f"export-thaiqm-funnel-{_slug(ctx, area)}")
+
+
+# --- 4. the trend over the fiscal year ------------------------------------------------------------
+def trend_chart(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    frame = trend(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    x = [FiscalQuarter(ctx.period.year, int(q)).label(lang) for q in frame["quarter"]]
+    names = {"n_helped": t("thaiqm_stage_helped", lang), "n_self_resolved": t("thaiqm_stage_self_resolved", lang),
+             "n_in_progress": t("thaiqm_stage_in_progress", lang)}
+    fig = go.Figure()
+    for column, (colour, dash, symbol) in LINES.items():
+        fig.add_trace(go.Scatter(x=x, y=frame[column], name=names[column], mode="lines+markers+text",
+                                 line={"color": colour, "dash": dash}, marker={"symbol": symbol, "size": 9},
+                                 text=[fmt.count(v) for v in frame[column]], textposition="top center",
+                                 hovertemplate=f"{names[column]} %{{x}}: %{{text}}<extra></extra>"))
+    _layout(fig, _title(f"{t('thaiqm_trend_title', lang)} · {t('fiscal_year', lang)} {ctx.period.year}",
+                        t("unit_households", lang), ctx, lang), 380)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
+    fig.update_yaxes(title={"text": t("unit_households", lang)}, rangemode="tozero")
+    st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-trend-{_slug(ctx, area)}")
+    _chart_caption(ctx, t("unit_households", lang))
+
+
+# --- 5. the child areas or subdistricts -----------------------------------------------------------
+def area_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What the child-area table shows (and exports): name, code, target, helped, % helped, shares."""
+    return pd.DataFrame({
+        t("col_area", lang): _name(frame, lang).values,
+        t("col_code", lang): frame["area_code"].values,
+        t("thaiqm_target", lang): _int(frame["n_target"]).values,
+        t("thaiqm_helped", lang): _int(frame["n_helped"]).values,
+        t("thaiqm_helped_pct", lang): frame["helped_pct"].round(1).values,
+        **{f"{t(f'dim_{d}', lang)} (%)": frame[f"share_{d}_pct"].round(1).values for d in DIMENSIONS},
+    })
+
+
+def subdistrict_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What the subdistrict table shows (and exports): target, each dimension, helped, % helped."""
+    names = (frame["type_th"] + frame["name_th"]) if lang == "th" else frame["name_en"]
+    return pd.DataFrame({
+        t("col_area", lang): names.values,
+        t("col_code", lang): frame["area_code"].values,
+        t("thaiqm_target", lang): frame["n_target"].values,
+        **{t(f"dim_{d}", lang): frame[f"n_{d}"].values for d in DIMENSIONS},
+        t("thaiqm_stage_in_progress", lang): frame["n_in_progress"].values,
+        t("thaiqm_helped", lang): frame["n_helped"].values,
+        t("thaiqm_stage_self_resolved", lang): frame["n_self_resolved"].values,
+        t("thaiqm_helped_pct", lang): frame["helped_pct"].round(1).values,
+    })
+
+
+def areas(ctx: Context, area: Area) -> None:
+    lang = ctx.lang
+    if area.level == "district":
+        st.subheader(f"{t('thaiqm_sub_title', lang)} · {ctx.period.label(lang)}")
+        frame = subdistricts(ctx.url, ctx.version("thaiqm"), ctx.viewer, area.code, ctx.period)
+        table = subdistrict_table(frame, lang)
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config=_formats(table, [t("thaiqm_helped_pct", lang)]))
+        exports.buttons(ctx, table, f"thaiqm-subdistricts-{_slug(ctx, area)}", str(area),
+                        key=f"export-thaiqm-sub-{_slug(ctx, area)}")
+        st.caption(panels.as_of(ctx, "thaiqm"))
+        return
+    child = area.child_level
+    st.subheader(f"{t(f'thaiqm_areas_title_{child}', lang)} · {ctx.period.label(lang)}")
+    frame = children(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    table = area_table(frame, lang)
+    codes = frame["area_code"].tolist()
+    key = f"thaiqm-table-{_slug(ctx, area)}"
+
+    def _selected() -> None:
+        rows = st.session_state[key]["selection"]["rows"]
+        if rows:
+            drill.go(Area(child, codes[rows[0]]))
+
+    percent = [c for c in table.columns if "%" in c or c == t("thaiqm_helped_pct", lang)]
+    st.dataframe(table, hide_index=True, width="stretch", key=key, on_select=_selected,
+                 selection_mode="single-row", column_config=_formats(table, percent))
+    st.caption(f"{t('thaiqm_table_hint', lang)} · {panels.as_of(ctx, 'thaiqm')}")
+    exports.buttons(ctx, table, f"thaiqm-{child}s-{_slug(ctx, area)}", str(area), key=f"export-{key}")
