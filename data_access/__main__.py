@@ -6,6 +6,8 @@
                              fill the database with deterministic demo data; refuses a configured
                              (non-embedded) database unless --force
   status                     each source's data version and the date its data runs through
+  import SOURCE FILE         validate and import a One Data export (CSV or XLSX), all or nothing;
+                             exit 0 with a summary, or 1 with the report of every problem
   users add NAME --role R [--province PP] [--district DDDD] [--display-name N] [--password-stdin | --oidc]
   users set-password NAME [--password-stdin]
   users disable NAME | users enable NAME | users list
@@ -17,12 +19,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+from pathlib import Path
 import sys
 import time
 
 from sqlalchemy.exc import IntegrityError
 
-from . import accounts, db, queries, schema, seed as seeding, versions
+from . import accounts, db, imports, queries, schema, seed as seeding, versions
 from .areas import load_reference
 from .settings import demo_scale, resolve
 
@@ -37,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="do nothing when the database is already seeded")
     s.add_argument("--force", action="store_true", help="allow seeding a configured (non-embedded) database")
     sub.add_parser("status", help="data versions")
+    imp = sub.add_parser("import", help="import a One Data export")
+    imp.add_argument("source", choices=sorted(imports.CONTRACTS))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--user", default="cli")
     users = sub.add_parser("users", help="accounts").add_subparsers(dest="action", required=True)
     add = users.add_parser("add")
     add.add_argument("name")
@@ -111,6 +118,18 @@ def main(argv: list[str] | None = None) -> int:
         seeding.seed(engine, args.scale, args.as_of,
                      progress=lambda f, m: print(f"  {f:4.0%} {m}", flush=True))
         print(f"seeded {args.scale} demo data in {time.perf_counter() - started:.1f} s")
+        return 0
+    if args.command == "import":
+        try:
+            summary = imports.import_file(engine, args.source, args.file, args.user)
+        except imports.ImportRejected as rejected:
+            print(rejected.report(), file=sys.stderr)
+            return 1
+        except FileNotFoundError:
+            print(f"{args.file}: no such file", file=sys.stderr)
+            return 1
+        print(f"{summary['file']}: imported {summary['rows']} {summary['source']} rows "
+              f"({summary['districts']} districts' rollups rebuilt)")
         return 0
     if args.command == "users":
         return _users(engine, args)

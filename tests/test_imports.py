@@ -1,0 +1,241 @@
+"""Imports (SQLite and PostgreSQL, each on its own fresh database): every rejection reason with its
+row/column/value, encodings, XLSX, upsert, and atomicity down to the rollups."""
+import hashlib
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from data_access import db, imports, queries, rollups, schema as s
+from data_access.scope import EVERYONE, Area
+from data_access.seed import seed
+from metrics.fiscal import FiscalQuarter
+from tests.conftest import AS_OF, PG_SERVER, _pg_reachable
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ["project_id", "fiscal_year", "subdist_code", "category", "title", "approved_baht", "disbursed_baht",
+          "beneficiary_households", "beneficiary_people", "status", "approved_on", "disbursed_on", "completed_on"]
+GOOD = ["C2570-3001-NEW01", "2570", "300101", "flood", "ช่วยเหลือผู้ประสบอุทกภัย ตำบลในเมือง", "450000", "300000",
+        "40", "120", "in_progress", "2026-10-05", "2026-10-20", ""]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh(request, tmp_path_factory):
+    """A database of our own: imports change data, and the shared test databases must not move."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('imports') / 'warroom.db'}"
+        seed(db.engine_for(url), "test", AS_OF)
+        yield url
+        return
+    if problem := _pg_reachable():
+        import os
+        if os.environ.get("WARROOM_REQUIRE_PG") == "1":
+            pytest.fail(f"PostgreSQL required but not reachable: {problem}")
+        pytest.skip(f"no PostgreSQL: {problem}")
+    schema = f"warroom_imports_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    seed(db.engine_for(url), "test", AS_OF)
+    yield url
+    db.engine_for(url).dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def engine(fresh):
+    return db.engine_for(fresh)
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", header=HEADER) -> Path:
+    frame = pd.DataFrame(rows, columns=header)
+    path.write_bytes(frame.to_csv(index=False).encode(encoding))
+    return path
+
+
+def fingerprint(engine) -> str:
+    """Every row of the tables an import touches, hashed: equal means byte-for-byte unchanged."""
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for table in (s.cebrs_project, s.rollup_cebrs, s.data_version):
+            keys = [c for c in table.primary_key.columns]
+            for row in conn.execute(select(table).order_by(*keys)):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def existing(engine) -> dict:
+    with engine.connect() as conn:
+        row = conn.execute(select(s.cebrs_project).where(s.cebrs_project.c.fiscal_year == 2569)
+                           .order_by(s.cebrs_project.c.project_id).limit(1)).mappings().one()
+    return dict(row)
+
+
+def as_row(record: dict, **changes) -> list[str]:
+    merged = {**record, **changes}
+    return ["" if merged[c] is None else str(merged[c]) for c in HEADER]
+
+
+def test_a_good_file_inserts_updates_and_rolls_up(engine, tmp_path):
+    old = existing(engine)
+    before_version = queries.data_status(engine).set_index("source").loc["cebrs", "version"]
+    path = write_csv(tmp_path / "good.csv", [GOOD, as_row(old, approved_baht=old["approved_baht"] + 1000)])
+    summary = imports.import_file(engine, "cebrs", path, user="tester")
+    assert summary["rows"] == 2
+    with engine.connect() as conn:
+        new = conn.execute(select(s.cebrs_project).where(s.cebrs_project.c.project_id == GOOD[0])).mappings().one()
+        updated = conn.execute(select(s.cebrs_project.c.approved_baht)
+                               .where(s.cebrs_project.c.project_id == old["project_id"])).scalar_one()
+        logged = conn.execute(select(s.import_log).order_by(s.import_log.c.import_id.desc())).mappings().first()
+    assert new["dist_code"] == "3001" and new["title"] == GOOD[4] and updated == old["approved_baht"] + 1000
+    assert logged["accepted"] and logged["imported_by"] == "tester" and logged["n_rows"] == 2
+    assert queries.data_status(engine).set_index("source").loc["cebrs", "version"] == before_version + 1
+    # the rollups were rebuilt in the same transaction: they equal a full rebuild from the rows
+    with engine.begin() as conn:
+        incremental = sorted(tuple(r) for r in conn.execute(select(s.rollup_cebrs)))
+        rollups.rebuild(conn, "cebrs")
+        assert sorted(tuple(r) for r in conn.execute(select(s.rollup_cebrs))) == incremental
+    district = queries.rollup(engine, EVERYONE, "cebrs", Area("district", "3001"), FiscalQuarter(2570, 1))
+    assert district.approved_baht.iloc[0] >= 450000
+
+
+def test_importing_the_same_file_twice_changes_nothing(engine, tmp_path):
+    path = write_csv(tmp_path / "twice.csv", [GOOD])
+    imports.import_file(engine, "cebrs", path)
+    after_first = data_fingerprint(engine)
+    imports.import_file(engine, "cebrs", path)
+    assert data_fingerprint(engine) == after_first  # the rows and rollups; only the version counter moves
+    with engine.connect() as conn:
+        copies = conn.execute(select(s.cebrs_project).where(s.cebrs_project.c.project_id == GOOD[0])).all()
+    assert len(copies) == 1
+
+
+def data_fingerprint(engine) -> str:
+    """The imported rows (without their import time) and the rollups, hashed."""
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for table in (s.cebrs_project, s.rollup_cebrs):
+            for row in conn.execute(select(table).order_by(*table.primary_key.columns)):
+                digest.update(repr([v for k, v in row._mapping.items() if k != "updated_at"]).encode())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp874"])
+def test_thai_text_in_every_encoding_thai_excel_writes(engine, tmp_path, encoding):
+    row = GOOD.copy()
+    row[0] = f"C2570-3001-{encoding[:5].upper()}"
+    row[4] = "ซ่อมแซมบ้านผู้ยากไร้ ตำบลโพธิ์กลาง"
+    imports.import_file(engine, "cebrs", write_csv(tmp_path / f"{encoding}.csv", [row], encoding))
+    with engine.connect() as conn:
+        title = conn.execute(select(s.cebrs_project.c.title).where(s.cebrs_project.c.project_id == row[0])).scalar_one()
+    assert title == row[4]
+
+
+def test_xlsx(engine, tmp_path):
+    row = GOOD.copy()
+    row[0] = "C2570-3001-XLSX1"
+    frame = pd.DataFrame([row], columns=HEADER)
+    for column in ("fiscal_year", "approved_baht", "disbursed_baht", "beneficiary_households", "beneficiary_people"):
+        frame[column] = frame[column].astype(int)  # Excel holds numbers as numbers
+    frame["approved_on"] = pd.to_datetime(frame["approved_on"])  # and dates as dates
+    path = tmp_path / "cebrs.xlsx"
+    frame.to_excel(path, index=False)
+    assert imports.import_file(engine, "cebrs", path)["rows"] == 1
+
+
+REJECTIONS = [
+    ("missing column", None, 1, "approved_baht", "required column(s) missing"),
+    ("required empty", {"title": ""}, 3, "title", "required"),
+    ("not a number", {"approved_baht": "สี่แสน"}, 3, "approved_baht", "not a valid int"),
+    ("negative amount", {"approved_baht": "-5"}, 3, "approved_baht", "must not be negative"),
+    ("unknown category", {"category": "meteor"}, 3, "category", "not one of"),
+    ("unknown status", {"status": "lost"}, 3, "status", "not one of"),
+    ("unknown area", {"subdist_code": "999999"}, 3, "subdist_code", "no such subdistrict"),
+    ("unknown year", {"fiscal_year": "2499"}, 3, "fiscal_year", "no such fiscal year"),
+    ("bad date", {"approved_on": "31/02/2569"}, 3, "approved_on", "not a valid date"),
+    ("disbursed above approved", {"disbursed_baht": "999999999"}, 3, "disbursed_baht", "more than approved"),
+    ("disbursed before approval", {"disbursed_on": "2026-10-01"}, 3, "disbursed_on", "before it was approved"),
+    ("duplicate key", {"project_id": "C2570-3001-NEW01"}, 3, "project_id", "duplicate key (first at row 2)"),
+]
+
+
+@pytest.mark.parametrize("name, change, row, column, reason", REJECTIONS, ids=[r[0] for r in REJECTIONS])
+def test_every_rejection_names_row_column_value_and_reason_and_changes_nothing(engine, tmp_path, name, change,
+                                                                               row, column, reason):
+    second = dict(zip(HEADER, GOOD))
+    second["project_id"] = "C2570-3001-NEW02"
+    header = [h for h in HEADER if h != "approved_baht"] if change is None else HEADER
+    rows = [GOOD, [(second | (change or {}))[h] for h in HEADER]]
+    if change is None:
+        rows = [[v for h, v in zip(HEADER, r) if h != "approved_baht"] for r in rows]
+    path = write_csv(tmp_path / "bad.csv", rows, header=header)
+    before = fingerprint(engine)
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "cebrs", path)
+    problem = rejected.value.problems[0]
+    assert (problem.row, problem.column) == (row, column) and reason in problem.reason
+    assert "bad.csv" in rejected.value.report() and "nothing was changed" in rejected.value.report()
+    if change:
+        assert problem.value == str(change[column])
+    assert fingerprint(engine) == before
+
+
+def test_a_file_whose_last_row_is_invalid_leaves_everything_as_it_was(engine, tmp_path):
+    rows = []
+    for i in range(250):
+        row = GOOD.copy()
+        row[0] = f"C2570-3001-BULK{i:03d}"
+        rows.append(row)
+    rows[-1][5] = "-1"
+    before = fingerprint(engine)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT COUNT(*) FROM cebrs_project")).scalar_one()
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "cebrs", write_csv(tmp_path / "last.csv", rows))
+    assert rejected.value.total == 1 and rejected.value.problems[0].row == 251
+    assert fingerprint(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM cebrs_project")).scalar_one() == count
+        log = conn.execute(select(s.import_log).order_by(s.import_log.c.import_id.desc())).mappings().first()
+    assert not log["accepted"] and "row 251" in log["report"]
+
+
+def test_many_problems_are_counted_and_capped(engine, tmp_path):
+    rows = []
+    for i in range(imports.MAX_REPORTED + 50):
+        row = GOOD.copy()
+        row[0], row[3] = f"C2570-3001-MANY{i:03d}", "meteor"
+        rows.append(row)
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "cebrs", write_csv(tmp_path / "many.csv", rows))
+    assert rejected.value.total == imports.MAX_REPORTED + 50 and len(rejected.value.problems) == imports.MAX_REPORTED
+    assert "and 50 more" in rejected.value.report()
+
+
+def test_the_cli_exits_non_zero_with_the_report_and_zero_with_a_summary(fresh, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": fresh}
+    good = write_csv(tmp_path / "cli-good.csv", [GOOD])
+    done = subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(good)], cwd=ROOT,
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "imported 1 cebrs rows" in done.stdout
+    bad_row = GOOD.copy()
+    bad_row[3] = "meteor"
+    bad = write_csv(tmp_path / "cli-bad.csv", [bad_row])
+    refused = subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(bad)], cwd=ROOT,
+                             capture_output=True, text=True, env=env)
+    assert refused.returncode == 1
+    assert "cli-bad.csv: row 2, column 'category', value 'meteor': not one of" in refused.stderr
+
+
+def test_a_file_in_no_known_encoding_is_refused_with_a_reason(engine, tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"project_id\n\xff\xfe\x00\x81\x8d\n")
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "cebrs", path)
+    assert "neither UTF-8 nor TIS-620" in rejected.value.report()
