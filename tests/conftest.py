@@ -6,6 +6,7 @@ afterwards; where no server answers they skip, except when WARROOM_REQUIRE_PG=1 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -36,24 +37,34 @@ def sqlite_url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def pg_url():
+@contextlib.contextmanager
+def seeded_pg_schema(prefix: str):
+    """A seeded database in a private PostgreSQL schema, dropped afterwards (skips without a server,
+    fails instead under WARROOM_REQUIRE_PG=1)."""
     problem = _pg_reachable()
     if problem:
         if os.environ.get("WARROOM_REQUIRE_PG") == "1":
             pytest.fail(f"PostgreSQL is required here (WARROOM_REQUIRE_PG=1) but not reachable: {problem}")
         pytest.skip(f"no PostgreSQL server reachable at {PG_SERVER}: {problem}")
-    schema = f"warroom_test_{uuid.uuid4().hex[:8]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_SERVER)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    seed(db.engine_for(url), "test", AS_OF)
-    yield url
-    db.engine_for(url).dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        seed(db.engine_for(url), "test", AS_OF)
+        yield url
+    finally:
+        db.engine_for(url).dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    with seeded_pg_schema("warroom_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -3,18 +3,17 @@ row/column/value, encodings, XLSX, upsert, and atomicity down to the rollups."""
 import hashlib
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from data_access import db, imports, queries, rollups, schema as s
 from data_access.scope import EVERYONE, Area
 from data_access.seed import seed
 from metrics.fiscal import FiscalQuarter
-from tests.conftest import AS_OF, PG_SERVER, _pg_reachable
+from tests.conftest import AS_OF, seeded_pg_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["project_id", "fiscal_year", "subdist_code", "category", "title", "approved_baht", "disbursed_baht",
@@ -31,21 +30,8 @@ def fresh(request, tmp_path_factory):
         seed(db.engine_for(url), "test", AS_OF)
         yield url
         return
-    if problem := _pg_reachable():
-        import os
-        if os.environ.get("WARROOM_REQUIRE_PG") == "1":
-            pytest.fail(f"PostgreSQL required but not reachable: {problem}")
-        pytest.skip(f"no PostgreSQL: {problem}")
-    schema = f"warroom_imports_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_SERVER)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    seed(db.engine_for(url), "test", AS_OF)
-    yield url
-    db.engine_for(url).dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    with seeded_pg_schema("warroom_imports") as url:
+        yield url
 
 
 @pytest.fixture
