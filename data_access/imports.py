@@ -112,6 +112,26 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _number(text: str) -> float:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        raise ValueError("not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("not a finite number")
+    return value
+
+
+def _flag(text: str) -> bool:
+    """A yes/no cell as Thai Excel exports write it."""
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "y", "ใช่", "มี"):
+        return True
+    if lowered in ("0", "false", "no", "n", "ไม่ใช่", "ไม่มี"):
+        return False
+    raise ValueError("not a yes/no value (1/0, true/false, ใช่/ไม่ใช่)")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -145,6 +165,29 @@ def _cebrs_checks() -> list:
     return [disbursed_within_approved, disbursed_after_approval, done_has_completion, money_needs_date]
 
 
+def _thaiqm_checks() -> list:
+    def resolved_has_date(r):
+        if r["status"] in ("helped", "self_resolved") and r["resolved_on"] is None:
+            return "resolved_on", "a helped or self-resolved household needs its resolution date"
+    def started_has_date(r):
+        if r["status"] in ("in_progress", "helped", "self_resolved") and r["started_on"] is None:
+            return "started_on", "work on this household needs its start date"
+    def resolved_after_start(r):
+        if r["started_on"] and r["resolved_on"] and r["resolved_on"] < r["started_on"]:
+            return "resolved_on", "resolved before work started"
+    def target_has_a_problem(r):
+        if r["status"] != "surveyed" and not any(r[f"p_{d}"] for d in s.THAIQM_DIMENSIONS):
+            return "status", "a target household needs a problem in at least one dimension"
+    return [resolved_has_date, started_has_date, resolved_after_start, target_has_a_problem]
+
+
+def _sdg_checks() -> list:
+    def positive_weight(r):
+        if r["weight"] <= 0:
+            return "weight", "the population weight must be above 0"
+    return [positive_weight]
+
+
 CONTRACTS = {
     "cebrs": Contract("cebrs", s.cebrs_project, ("project_id",), [
         Column("project_id"), Column("fiscal_year", _int), Column("subdist_code"),
@@ -154,6 +197,16 @@ CONTRACTS = {
         Column("status", allowed=s.CEBRS_STATUSES), Column("approved_on", _date),
         Column("disbursed_on", _date, required=False), Column("completed_on", _date, required=False),
     ], _cebrs_checks()),
+    "thaiqm": Contract("thaiqm", s.thaiqm_household, ("household_id",), [
+        Column("household_id", _int), Column("survey_year", _int), Column("subdist_code"),
+        *(Column(f"p_{d}", _flag) for d in s.THAIQM_DIMENSIONS),
+        Column("status", allowed=s.THAIQM_STATUSES),
+        Column("started_on", _date, required=False), Column("resolved_on", _date, required=False),
+    ], _thaiqm_checks()),
+    "sdg": Contract("sdg", s.sdg_value, ("indicator_code", "dist_code", "year"), [
+        Column("indicator_code"), Column("dist_code"), Column("year", _int), Column("value", _number),
+        Column("weight", _number),
+    ], _sdg_checks()),
 }
 
 
@@ -161,12 +214,29 @@ CONTRACTS = {
 @dataclass
 class _Reference:
     subdistricts: set[str]
+    districts: set[str]
     fiscal_years: set[int]
+    indicators: set[str]
 
     @classmethod
     def load(cls, conn: Connection) -> "_Reference":
         return cls(set(conn.execute(select(s.subdistrict.c.subdist_code)).scalars()),
-                   set(conn.execute(select(s.fiscal_quarter.c.fiscal_year).distinct()).scalars()))
+                   set(conn.execute(select(s.district.c.dist_code)).scalars()),
+                   set(conn.execute(select(s.fiscal_quarter.c.fiscal_year).distinct()).scalars()),
+                   set(conn.execute(select(s.sdg_indicator.c.indicator_code)).scalars()))
+
+    def problem(self, record: dict) -> tuple[str, str] | None:
+        """The first reference a record names that does not exist: (column, reason)."""
+        checks = (("subdist_code", self.subdistricts, "no such subdistrict code"),
+                  ("dist_code", self.districts, "no such district code"),
+                  ("fiscal_year", self.fiscal_years, "no such fiscal year (BE)"),
+                  ("survey_year", self.fiscal_years, "no such fiscal year (BE)"),
+                  ("year", self.fiscal_years, "no such year (BE)"),
+                  ("indicator_code", self.indicators, "no such SDG indicator"))
+        for column, known, reason in checks:
+            if column in record and record[column] not in known:
+                return column, reason
+        return None
 
 
 def _validate(contract: Contract, raw: dict[str, str], row_no: int, ref: _Reference,
@@ -187,16 +257,15 @@ def _validate(contract: Contract, raw: dict[str, str], row_no: int, ref: _Refere
         try:
             record[column.name] = column.parse(text)
         except ValueError as exc:
-            reason = str(exc) if "negative" in str(exc) else f"not a valid {column.parse.__name__.strip('_') or 'value'}"
+            reason = str(exc) if column.parse in (_flag, _number) or "negative" in str(exc) \
+                else f"not a valid {column.parse.__name__.strip('_') or 'value'}"
             problems.append(Problem(row_no, column.name, text, reason))
             ok = False
     if not ok:
         return None
-    if "subdist_code" in record and record["subdist_code"] not in ref.subdistricts:
-        problems.append(Problem(row_no, "subdist_code", record["subdist_code"], "no such subdistrict code"))
-        return None
-    if "fiscal_year" in record and record["fiscal_year"] not in ref.fiscal_years:
-        problems.append(Problem(row_no, "fiscal_year", str(record["fiscal_year"]), "no such fiscal year (BE)"))
+    if missing := ref.problem(record):
+        column, reason = missing
+        problems.append(Problem(row_no, column, str(record[column]), reason))
         return None
     for check in contract.checks:
         if found := check(record):
@@ -214,7 +283,7 @@ def _upsert(conn: Connection, contract: Contract, records: list[dict]) -> None:
 
 
 def _derive(contract: Contract, record: dict, now: dt.datetime) -> dict:
-    if contract.source == "cebrs":
+    if contract.source in ("cebrs", "thaiqm"):
         return {**record, "dist_code": record["subdist_code"][:4], "updated_at": now}
     return record
 

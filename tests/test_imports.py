@@ -225,3 +225,66 @@ def test_a_file_in_no_known_encoding_is_refused_with_a_reason(engine, tmp_path):
     with pytest.raises(imports.ImportRejected) as rejected:
         imports.import_file(engine, "cebrs", path)
     assert "neither UTF-8 nor TIS-620" in rejected.value.report()
+
+
+THAIQM_HEADER = ["household_id", "survey_year", "subdist_code", "p_health", "p_living", "p_education", "p_income",
+                 "p_access", "status", "started_on", "resolved_on"]
+THAIQM_GOOD = ["900000001", "2570", "300101", "ใช่", "0", "0", "1", "false", "helped", "2026-10-02", "2026-11-01"]
+
+
+def test_thaiqm_households_import_and_roll_up(engine, tmp_path):
+    path = write_csv(tmp_path / "hh.csv", [THAIQM_GOOD], header=THAIQM_HEADER)
+    before = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", "3001"), FiscalQuarter(2570, 1)).iloc[0]
+    assert imports.import_file(engine, "thaiqm", path)["rows"] == 1
+    after = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", "3001"), FiscalQuarter(2570, 1)).iloc[0]
+    assert (after.n_target, after.n_helped, after.n_health) == (before.n_target + 1, before.n_helped + 1,
+                                                                before.n_health + 1)
+    with engine.begin() as conn:
+        incremental = sorted(tuple(r) for r in conn.execute(select(s.rollup_thaiqm)))
+        rollups.rebuild(conn, "thaiqm")
+        assert sorted(tuple(r) for r in conn.execute(select(s.rollup_thaiqm))) == incremental
+
+
+@pytest.mark.parametrize("change, column, reason", [
+    ({"p_health": "maybe"}, "p_health", "not a yes/no value"),
+    ({"resolved_on": ""}, "resolved_on", "needs its resolution date"),
+    ({"resolved_on": "2026-09-01"}, "resolved_on", "resolved before work started"),
+    ({"p_health": "0", "p_income": "0"}, "status", "at least one dimension"),
+    ({"subdist_code": "300199"}, "subdist_code", "no such subdistrict"),
+    ({"status": "vanished"}, "status", "not one of"),
+])
+def test_thaiqm_rejections(engine, tmp_path, change, column, reason):
+    row = dict(zip(THAIQM_HEADER, THAIQM_GOOD)) | change
+    path = write_csv(tmp_path / "hh-bad.csv", [[row[h] for h in THAIQM_HEADER]], header=THAIQM_HEADER)
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "thaiqm", path)
+    problem = rejected.value.problems[0]
+    assert (problem.row, problem.column) == (2, column) and reason in problem.reason
+
+
+SDG_HEADER = ["indicator_code", "dist_code", "year", "value", "weight"]
+
+
+def test_sdg_values_upsert_and_reach_the_province_mean(engine, tmp_path):
+    districts = queries.districts(engine, EVERYONE, "30").dist_code.tolist()
+    rows = [["1.a", d, "2569", "0.5", "1"] for d in districts]
+    imports.import_file(engine, "sdg", write_csv(tmp_path / "sdg.csv", rows, header=SDG_HEADER))
+    values = queries.sdg_values(engine, EVERYONE, Area("province", "30"), 2569).set_index("indicator_code")
+    assert values.loc["1.a", "value"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("change, column, reason", [
+    ({"indicator_code": "99.z"}, "indicator_code", "no such SDG indicator"),
+    ({"dist_code": "3099"}, "dist_code", "no such district"),
+    ({"weight": "0"}, "weight", "above 0"),
+    ({"value": "n/a"}, "value", "not a number"),
+    ({"value": "nan"}, "value", "not a finite number"),
+    ({"year": "1999"}, "year", "no such year"),
+])
+def test_sdg_rejections(engine, tmp_path, change, column, reason):
+    row = {"indicator_code": "1.a", "dist_code": "3001", "year": "2569", "value": "4.2", "weight": "10"} | change
+    path = write_csv(tmp_path / "sdg-bad.csv", [[row[h] for h in SDG_HEADER]], header=SDG_HEADER)
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "sdg", path)
+    problem = rejected.value.problems[0]
+    assert (problem.row, problem.column) == (2, column) and reason in problem.reason
