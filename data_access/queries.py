@@ -101,15 +101,6 @@ def sdg_years(engine: Engine) -> list[int]:
         return [r[0] for r in conn.execute(select(s.sdg_value.c.year).distinct().order_by(s.sdg_value.c.year))]
 
 
-def provinces(engine: Engine, viewer: Viewer) -> pd.DataFrame:
-    p = s.province
-    stmt = select(p.c.prov_code, p.c.name_th, p.c.name_en, p.c.region4, p.c.region4_th,
-                  p.c.label_lon, p.c.label_lat).order_by(p.c.prov_code)
-    if viewer.prov_code or viewer.dist_code:
-        stmt = stmt.where(p.c.prov_code == (viewer.prov_code or viewer.dist_code[:2]))
-    return frame(engine, stmt)
-
-
 def districts(engine: Engine, viewer: Viewer, prov_code: str) -> pd.DataFrame:
     viewer.check(Area("province", prov_code)) if not viewer.dist_code else None
     d = s.district

@@ -75,10 +75,6 @@ def fiscal_quarter_of(day: dt.date) -> FiscalQuarter:
     return FiscalQuarter(year_be, quarter)
 
 
-def fiscal_year_of(day: dt.date) -> int:
-    return fiscal_quarter_of(day).year
-
-
 def fiscal_year_bounds(year_be: int) -> tuple[dt.date, dt.date]:
     return FiscalQuarter(year_be, 1).start, FiscalQuarter(year_be, 4).end
 

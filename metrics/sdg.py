@@ -72,14 +72,17 @@ def trend(years: list[int], values: list[float], target: float, lower_bound: flo
             "stagnating" if share > -0.1 else "decreasing")
 
 
+ON_TRACK_SCORE = 2  # "challenges remain" or better
+ON_TRACK_RATINGS = RATINGS[ON_TRACK_SCORE:]
+
+
 def goals_on_track(ratings: pd.DataFrame) -> int:
     """Goals rated achieved or challenges remaining: the headline 'on track' count."""
-    return int((ratings["score"] >= 2).sum())
+    return int((ratings["score"] >= ON_TRACK_SCORE).sum())
 
 
 # --- the SDG page: indicator status, goal trend, benchmarking ------------------------------------
 TREND_ORDER = ("decreasing", "stagnating", "moderate", "on_track")  # worst first
-ON_TRACK_RATINGS = ("achieved", "challenges")
 
 
 def goal_trend(trends) -> str | None:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from metrics.fiscal import (FiscalQuarter, elapsed_share, fiscal_quarter_of, fiscal_year_bounds,
-                            fiscal_year_of, thai_date, to_be)
+                            thai_date, to_be)
 
 
 def test_fy2570_runs_from_october_2026_to_september_2027():
@@ -57,4 +57,4 @@ def test_every_day_falls_in_exactly_its_quarter(day):
     fq = fiscal_quarter_of(day)
     assert fq.contains(day)
     assert not fq.previous().contains(day) and not fq.next().contains(day)
-    assert fiscal_year_of(day) == to_be(day.year) + (1 if day.month >= 10 else 0)
+    assert fq.year == to_be(day.year) + (1 if day.month >= 10 else 0)

@@ -133,7 +133,7 @@ def test_province(sqlite_url):
     e = db.engine_for(sqlite_url)
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
     scores = sdg.area_goal_scores(sdg_data.values(e, EVERYONE, NATION, [FY], "province").merge(meta, on="indicator_code"))
-    provinces = queries.provinces(e, EVERYONE)
+    provinces = queries.area_index(e).drop_duplicates("prov_code").reset_index(drop=True)
     groups = {"region": provinces.loc[provinces.region4 == "northeast", "prov_code"].tolist(),
               "country": provinces["prov_code"].tolist()}
     bench = sdg.benchmark(scores, "30", groups)

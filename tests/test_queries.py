@@ -65,7 +65,6 @@ def test_a_governor_cannot_query_another_province(engine):
     for area in (NATION, Area("province", "50"), Area("district", "5001"), Area("region", "northeast")):
         with pytest.raises(NotPermitted):
             queries.rollup(engine, governor, "padme", area, period)
-    assert queries.provinces(engine, governor).prov_code.tolist() == ["30"]
 
 
 @pytest.mark.parametrize("level, code", [("province", "3"), ("district", "30"), ("region", "mars"), ("nation", "10")])
@@ -90,14 +89,14 @@ def test_area_index_has_every_district_with_its_parents(engine):
 
 def test_subdistrict_figures_add_up_to_the_district_rollup(engine):
     period = FiscalQuarter(2569, 4)
-    dist = "3001"
+    with_relief = queries.rollup(engine, EVERYONE, "cebrs", Area("province", "30"), period, by="district")
+    dist = with_relief.sort_values("n_projects", ascending=False).area_code.iloc[0]  # both sources present
     subs = queries.subdistrict_figures(engine, EVERYONE, dist, period)
     rolled = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", dist), period)
     relief = queries.rollup(engine, EVERYONE, "cebrs", Area("district", dist), period)
-    assert subs.area_code.str[:4].eq(dist).all() and len(subs) > 5
+    assert subs.area_code.str[:4].eq(dist).all() and len(subs) > 1
     assert subs.n_target.sum() == rolled.n_target.iloc[0] and subs.n_helped.sum() == rolled.n_helped.iloc[0]
-    if len(relief):
-        assert subs.approved_baht.sum() == relief.approved_baht.iloc[0]
-        assert subs.disbursed_baht.sum() == relief.disbursed_baht.iloc[0]
+    assert subs.approved_baht.sum() == relief.approved_baht.iloc[0] > 0
+    assert subs.disbursed_baht.sum() == relief.disbursed_baht.iloc[0]
     with pytest.raises(NotPermitted):
         queries.subdistrict_figures(engine, Viewer(name="gov", prov_code="50"), dist, period)
