@@ -8,6 +8,8 @@
   status                     each source's data version and the date its data runs through
   import SOURCE FILE         validate and import a One Data export (CSV or XLSX), all or nothing;
                              exit 0 with a summary, or 1 with the report of every problem
+  template SOURCE [--xlsx] [-o FILE]
+                             a file to fill in for SOURCE: its header and one valid example row
   users add NAME --role R [--province PP] [--district DDDD] [--display-name N] [--password-stdin | --oidc]
   users set-password NAME [--password-stdin]
   users disable NAME | users enable NAME | users list
@@ -44,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("source", choices=sorted(imports.CONTRACTS))
     imp.add_argument("file", type=Path)
     imp.add_argument("--user", default="cli")
+    tpl = sub.add_parser("template", help="a template file for an import")
+    tpl.add_argument("source", choices=sorted(imports.CONTRACTS))
+    tpl.add_argument("--xlsx", action="store_true", help="Excel instead of CSV")
+    tpl.add_argument("-o", "--output", type=Path, help="file to write (default SOURCE-template.csv/.xlsx)")
     users = sub.add_parser("users", help="accounts").add_subparsers(dest="action", required=True)
     add = users.add_parser("add")
     add.add_argument("name")
@@ -130,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{summary['file']}: imported {summary['rows']} {summary['source']} rows "
               f"({summary['districts']} districts' rollups rebuilt)")
+        return 0
+    if args.command == "template":
+        fmt = "xlsx" if args.xlsx else "csv"
+        out = args.output or Path(f"{args.source}-template.{fmt}")
+        out.write_bytes(imports.template(args.source, fmt))
+        print(f"wrote {out}")
         return 0
     if args.command == "users":
         return _users(engine, args)

@@ -138,7 +138,7 @@ def test_xlsx(engine, tmp_path):
 REJECTIONS = [
     ("missing column", None, 1, "approved_baht", "required column(s) missing"),
     ("required empty", {"title": ""}, 3, "title", "required"),
-    ("not a number", {"approved_baht": "สี่แสน"}, 3, "approved_baht", "not a valid int"),
+    ("not a number", {"approved_baht": "สี่แสน"}, 3, "approved_baht", "not a valid whole number"),
     ("negative amount", {"approved_baht": "-5"}, 3, "approved_baht", "must not be negative"),
     ("unknown category", {"category": "meteor"}, 3, "category", "not one of"),
     ("unknown status", {"status": "lost"}, 3, "status", "not one of"),
