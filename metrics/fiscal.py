@@ -93,3 +93,12 @@ def thai_date(day: dt.date, lang: str = "th") -> str:
     if lang == "th":
         return f"{day.day} {THAI_MONTHS_ABBR[day.month - 1]} {to_be(day.year)}"
     return f"{day.day} {EN_MONTHS_ABBR[day.month - 1]} {day.year}"
+
+
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+def thai_time(utc: dt.datetime, lang: str = "th") -> str:
+    """A stored UTC moment as Thailand reads it: "21 พ.ย. 2569 09:42" (BE) or "21 Nov 2026 09:42"."""
+    local = utc.replace(tzinfo=dt.timezone.utc).astimezone(BANGKOK)
+    return f"{thai_date(local.date(), lang)} {local:%H:%M}"

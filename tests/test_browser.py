@@ -265,3 +265,49 @@ def test_a_fresh_servers_first_visit_to_a_page_link_gets_the_apps_navigation(sql
         assert "admin" not in nav and "app" not in nav.split()
         assert "นครราชสีมา · ไตรมาส 3/2569" in page.inner_text("body")
         page.close()
+
+
+def _metric_value(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_an_import_from_another_process_shows_up_live_without_a_reload(tmp_path, browser):
+    """The province view stays put (URL, drill-down, the very same page) while its figure changes."""
+    from data_access import db
+    from data_access.seed import seed
+    from tests.conftest import AS_OF
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    seed(db.engine_for(url), "test", AS_OF)
+    with _streamlit(url, "streamlit-live.log", WARROOM_REFRESH_SECONDS="2") as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/?level=province&area=30&lang=en", wait_until="domcontentloaded")
+        wait_for_run(page)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        label = "Relief disbursed"
+        before, address = _metric_value(page, label), page.url
+        page.evaluate("window.__sameDocument = 'yes'")  # a reload would wipe this
+        page.screenshot(path=str(ARTIFACTS / "live-before-import.png"), full_page=True)
+        assert "Live" in page.locator('[data-testid="stSidebar"]').inner_text()
+
+        # A province reports: a new relief project in Nakhon Ratchasima, fully disbursed.
+        export = tmp_path / "cebrs-korat.csv"
+        export.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
+                          "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
+                          "C2570-3001-LIVE1,2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
+                          "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(export)], cwd=ROOT,
+                       env={**os.environ, "WARROOM_DB_URL": url}, check=True, capture_output=True)
+
+        page.wait_for_function(
+            """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => m.innerText.includes(label) &&
+                            m.querySelector('[data-testid="stMetricValue"]').innerText !== before)""",
+            arg=[label, before], timeout=20_000)
+        wait_for_run(page)
+        page.screenshot(path=str(ARTIFACTS / "live-after-import.png"), full_page=True)
+        assert _metric_value(page, label) != before
+        assert page.url == address and "area=30" in page.url
+        assert page.evaluate("window.__sameDocument") == "yes"
+        assert "Nakhon Ratchasima" in page.locator("h1").first.inner_text() + page.inner_text("body")
+        page.close()

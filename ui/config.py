@@ -12,9 +12,11 @@ from data_access.settings import PROJECT_ROOT
 
 PATH = PROJECT_ROOT / ".streamlit" / "warroom.toml"
 DEFAULTS = {
+    "live": {"refresh_seconds": 30},
     "auth": {"mode": "auto", "idle_minutes": 30, "national_policy": "averages", "username_claim": "email"},
     "exceptions": {"limit": 5, "worse_by": {"padme_disbursed_pct": 10.0, "padme_gap_pp": 10.0,
                                             "cebrs_disbursed_pct": 15.0, "thaiqm_helped_pct": 10.0}},
+    "health": {"stale_after_hours": {"padme": 168, "cebrs": 72, "thaiqm": 168, "sdg": 8760}},
 }
 
 
@@ -33,3 +35,9 @@ def exception_rule(kpi_key: str) -> tuple[float, int]:
     """(worse_by points, how many areas at most) for the KPI's exceptions."""
     section = load()["exceptions"]
     return float(section["worse_by"].get(kpi_key, 10.0)), int(section["limit"])
+
+
+def stale_after_hours(source: str) -> float:
+    """Hours a source may go without a write before the data health page calls it stale."""
+    default = DEFAULTS["health"]["stale_after_hours"][source]
+    return float(load()["health"].get("stale_after_hours", {}).get(source, default))

@@ -18,7 +18,7 @@ from data_access.scope import NotPermitted, Viewer
 from data_access.settings import DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import auth, data, urlstate
+from . import auth, data, live, urlstate
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -146,6 +146,7 @@ def page(render: Callable[[Context], None]) -> None:
     _leave_legacy_multipage_mode()
     st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
     ctx = start()
+    live.watch(ctx.url, ctx.versions, ctx.lang)
     try:
         render(ctx)
     except NotPermitted as refusal:
