@@ -45,11 +45,11 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", header
     return path
 
 
-def fingerprint(engine) -> str:
+def fingerprint(engine, tables=(s.cebrs_project, s.rollup_cebrs)) -> str:
     """Every row of the tables an import touches, hashed: equal means byte-for-byte unchanged."""
     digest = hashlib.sha256()
     with engine.connect() as conn:
-        for table in (s.cebrs_project, s.rollup_cebrs, s.data_version):
+        for table in (*tables, s.data_version):
             keys = [c for c in table.primary_key.columns]
             for row in conn.execute(select(table).order_by(*keys)):
                 digest.update(repr(tuple(row)).encode())
@@ -288,3 +288,160 @@ def test_sdg_rejections(engine, tmp_path, change, column, reason):
         imports.import_file(engine, "sdg", path)
     problem = rejected.value.problems[0]
     assert (problem.row, problem.column) == (2, column) and reason in problem.reason
+
+
+# --- PADME: projects, then their quarterly reports -------------------------------------------------
+PADME_TABLES = (s.padme_project, s.padme_report, s.rollup_padme)
+
+
+def padme_csv(path: Path, name: str, rows: list[dict]) -> Path:
+    """A file of the contract's columns: each row is the template's example with `rows`' changes."""
+    contract = imports.CONTRACTS[name]
+    header = [c.name for c in contract.columns]
+    return write_csv(path, [[(contract.example | r).get(h, "") for h in header] for r in rows], header=header)
+
+
+def district_padme(engine, dist_code="3001", period=FiscalQuarter(2570, 1)):
+    return queries.rollup(engine, EVERYONE, "padme", Area("district", dist_code), period).iloc[0]
+
+
+def assert_rollups_equal_a_full_rebuild(engine, source):
+    table = s.ROLLUPS[source]
+    with engine.begin() as conn:
+        incremental = sorted(tuple(r) for r in conn.execute(select(table)))
+        rollups.rebuild(conn, source)
+        assert sorted(tuple(r) for r in conn.execute(select(table))) == incremental
+
+
+def test_padme_project_then_its_report_reach_the_rollups(engine, tmp_path):
+    before = district_padme(engine)
+    imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "p.csv", "padme_projects",
+                                                            [{"project_id": "P-NEW-1", "budget_baht": "4000000"}]))
+    mid = district_padme(engine)
+    assert (mid.n_projects, mid.budget_baht) == (before.n_projects + 1, before.budget_baht + 4_000_000)
+    imports.import_file(engine, "padme_reports", padme_csv(tmp_path / "r.csv", "padme_reports", [
+        {"project_id": "P-NEW-1", "quarter": "1", "disb_actual_baht": "1500000", "committed_baht": "3000000",
+         "status": "late", "reported_at": "2026-11-18"}]))
+    after = district_padme(engine)
+    assert after.disb_actual_baht == before.disb_actual_baht + 1_500_000
+    assert after.committed_baht == before.committed_baht + 3_000_000
+    assert after.n_late == before.n_late + 1 and after.n_reported == before.n_reported + 1
+    assert_rollups_equal_a_full_rebuild(engine, "padme")
+    status = queries.data_status(engine).set_index("source")
+    assert str(status.loc["padme", "data_through"])[:10] >= "2026-11-18"
+
+
+def test_padme_reports_imported_twice_change_nothing(engine, tmp_path):
+    imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "p.csv", "padme_projects",
+                                                            [{"project_id": "P-TWICE"}]))
+    path = padme_csv(tmp_path / "r.csv", "padme_reports", [{"project_id": "P-TWICE"}])
+    imports.import_file(engine, "padme_reports", path)
+    once = data_rows(engine, (s.padme_report, s.rollup_padme))
+    imports.import_file(engine, "padme_reports", path)
+    assert data_rows(engine, (s.padme_report, s.rollup_padme)) == once
+
+
+def data_rows(engine, tables) -> list:
+    with engine.connect() as conn:
+        return [sorted(tuple(r) for r in conn.execute(select(t))) for t in tables]
+
+
+PADME_REPORT_REJECTIONS = [
+    ({"project_id": "P-NOBODY"}, "project_id", "no such PADME project"),
+    ({"quarter": "5"}, "quarter", "between 1 and 4"),
+    ({"status": "forgotten"}, "status", "not one of"),
+    ({"disb_actual_baht": "9000000", "committed_baht": "9000000"}, "disb_actual_baht", "more than the project's budget"),
+    ({"disb_target_baht": "9000000"}, "disb_target_baht", "target above the project's budget"),
+    ({"committed_baht": "100"}, "committed_baht", "committed less than disbursed"),
+    ({"reported_at": "yesterday"}, "reported_at", "not a valid date or date-time"),
+    ({"disb_actual_baht": "-1"}, "disb_actual_baht", "must not be negative"),
+]
+
+
+@pytest.mark.parametrize("change, column, reason", PADME_REPORT_REJECTIONS, ids=[r[1] + "-" + r[2][:12] for r in PADME_REPORT_REJECTIONS])
+def test_padme_report_rejections_change_nothing(engine, tmp_path, change, column, reason):
+    imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "p.csv", "padme_projects",
+                                                            [{"project_id": "P-REJ", "budget_baht": "5000000"}]))
+    before = fingerprint(engine, PADME_TABLES)
+    path = padme_csv(tmp_path / "r-bad.csv", "padme_reports", [{"project_id": "P-REJ", "quarter": "1"},
+                                                               {"project_id": "P-REJ", "quarter": "2", **change}])
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "padme_reports", path)
+    problem = rejected.value.problems[0]
+    assert (problem.row, problem.column) == (3, column) and reason in problem.reason
+    assert fingerprint(engine, PADME_TABLES) == before
+
+
+PADME_PROJECT_REJECTIONS = [
+    ({"dist_code": "3099"}, "dist_code", "no such district"),
+    ({"budget_type": "grant"}, "budget_type", "not one of"),
+    ({"national_strategy": "7"}, "national_strategy", "between 1 and 6"),
+    ({"nesdp_milestone": "0"}, "nesdp_milestone", "between 1 and 13"),
+    ({"sdg_goal": "18"}, "sdg_goal", "between 1 and 17"),
+    ({"indicator_target": "lots"}, "indicator_target", "not a number"),
+    ({"fiscal_year": "2600"}, "fiscal_year", "no such fiscal year"),
+    ({"name": ""}, "name", "required"),
+]
+
+
+@pytest.mark.parametrize("change, column, reason", PADME_PROJECT_REJECTIONS, ids=[r[1] for r in PADME_PROJECT_REJECTIONS])
+def test_padme_project_rejections(engine, tmp_path, change, column, reason):
+    path = padme_csv(tmp_path / "p-bad.csv", "padme_projects", [change | {"project_id": "P-BAD"}])
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "padme_projects", path)
+    problem = rejected.value.problems[0]
+    assert (problem.row, problem.column) == (2, column) and reason in problem.reason
+
+
+def test_a_budget_cut_below_what_a_project_has_reported_is_refused(engine, tmp_path):
+    imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "p.csv", "padme_projects",
+                                                            [{"project_id": "P-CUT", "budget_baht": "3000000"}]))
+    imports.import_file(engine, "padme_reports", padme_csv(tmp_path / "r.csv", "padme_reports", [
+        {"project_id": "P-CUT", "disb_actual_baht": "2000000", "committed_baht": "2500000"}]))
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "cut.csv", "padme_projects",
+                                                                [{"project_id": "P-CUT", "budget_baht": "1000000"}]))
+    assert "already reported as disbursed" in rejected.value.problems[0].reason
+
+
+def test_a_project_that_moves_district_leaves_no_stale_rollup_behind(engine, tmp_path):
+    imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "p.csv", "padme_projects",
+                                                            [{"project_id": "P-MOVE", "dist_code": "3001"}]))
+    imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "moved.csv", "padme_projects",
+                                                            [{"project_id": "P-MOVE", "dist_code": "3002"}]))
+    assert_rollups_equal_a_full_rebuild(engine, "padme")
+
+
+def test_duplicate_keys_are_found_across_chunks_and_within_one(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 3)
+    rows = [{"project_id": f"P-DUP-{i}"} for i in range(8)]
+    rows[6] = {"project_id": "P-DUP-1"}   # row 8 repeats row 3, two chunks later
+    rows[2] = {"project_id": "P-DUP-1"}   # row 4 repeats row 3 inside its chunk
+    before = fingerprint(engine, PADME_TABLES)
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.import_file(engine, "padme_projects", padme_csv(tmp_path / "dups.csv", "padme_projects", rows))
+    found = [(p.row, p.reason) for p in rejected.value.problems]
+    assert found == [(4, "duplicate key (first at row 3)"), (8, "duplicate key (first at row 3)")]
+    assert fingerprint(engine, PADME_TABLES) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_templates_example_row_is_a_valid_import(engine, tmp_path, fmt):
+    """The templates are built from the contracts: a template filled in as shown imports cleanly."""
+    for name in ("padme_projects", "padme_reports", "cebrs", "thaiqm", "sdg"):  # a report needs its project
+        path = tmp_path / f"{name}.{fmt}"
+        path.write_bytes(imports.template(name, fmt))
+        assert imports.import_file(engine, name, path)["rows"] == 1, name
+    first = next(imports.read_rows(tmp_path / f"padme_projects.{fmt}"))
+    assert list(first) == [c.name for c in imports.CONTRACTS["padme_projects"].columns]
+
+
+def test_the_cli_writes_a_template(tmp_path):
+    out = tmp_path / "t.xlsx"
+    done = subprocess.run([sys.executable, "-m", "data_access", "template", "padme_reports", "--xlsx", "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    from openpyxl import load_workbook
+    book = load_workbook(out)
+    assert book.sheetnames == ["padme_reports", "columns"]
+    assert [c.value for c in book["padme_reports"][1]][:2] == ["project_id", "quarter"]
