@@ -58,6 +58,10 @@ def test_overview_shows_the_data_layers_figures_for_the_latest_quarter(app_db):
     for label, value in expected_headline(app_db, FiscalQuarter(2570, 1), "th").items():
         assert shown[label] == value, label
     assert any(t("demo_banner", "th") in info.value for info in at.info)
+    thaiqm = queries.rollup(db.engine_for(app_db), EVERYONE, "thaiqm", NATION, FiscalQuarter(2570, 1)).iloc[0]
+    dimensions = next(m.value for m in at.markdown if t("dim_health", "th") in m.value)
+    for d in kpis.DIMENSIONS:
+        assert f"{t(f'dim_{d}', 'th')} **{fmt.count(thaiqm[f'n_{d}'])}**" in dimensions
 
 
 def test_period_comes_from_the_url(app_db):

@@ -108,10 +108,8 @@ def source_panels(ctx: Context, area: Area) -> None:
         _metric(t("thaiqm_helped_pct", lang), fmt.pct(h.get("helped_pct")), _delta(h, g, "helped_pct"),
                 colour=trend, description=vs)
         if h and h.get("n_target"):
-            dims = pd.DataFrame({t("dimension", lang): [t(f"dim_{d}", lang) for d in kpis.DIMENSIONS],
-                                 t("households", lang): [int(h[f"n_{d}"]) for d in kpis.DIMENSIONS]})
-            st.caption(t("by_dimension", lang))
-            st.dataframe(dims, hide_index=True, width="stretch")
+            st.caption(t("by_dimension", lang))  # lines, not a table: they wrap in a narrow card
+            st.markdown("  \n".join(f"{t(f'dim_{d}', lang)} **{fmt.count(h[f'n_{d}'])}**" for d in kpis.DIMENSIONS))
         st.caption(as_of(ctx, "thaiqm"))
     with columns[3], st.container(border=True, height="stretch"):
         sdg_panel(ctx, area)
