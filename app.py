@@ -22,4 +22,10 @@ st.navigation([
               help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
     st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
             visibility="visible" if auth.session_role() == "admin" else "hidden"),
+    st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",
+            help=t("nav_health_help", lang),
+            visibility="visible" if auth.session_role() in auth.COUNTRY_ROLES else "hidden"),
+    st.Page("pages/imports.py", title=t("nav_import", lang), url_path="import",
+            help=t("nav_import_help", lang),
+            visibility="visible" if auth.session_role() == "admin" else "hidden"),
 ]).run()

@@ -25,7 +25,7 @@ def log(engine: Engine, actor: str, action: str, scope: str = "", detail: str = 
 def recent(engine: Engine, viewer: Viewer, limit: int = 500) -> pd.DataFrame:
     """The newest entries, for admins only."""
     if viewer.role != "admin":
-        raise NotPermitted(f"{viewer.name} may not read the audit log")
+        raise NotPermitted(f"{viewer.name} may not read the audit log", page=True)
     t = s.audit_log
     with engine.connect() as conn:
         result = conn.execute(select(t.c.at, t.c.actor, t.c.action, t.c.scope, t.c.detail)

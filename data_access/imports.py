@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -73,9 +74,16 @@ def _encoding(path: Path) -> str:
 
 def read_rows(path: Path) -> Iterator[dict[str, str]]:
     """The file's data rows as {column: text}, in order, streamed (XLSX: the first sheet)."""
-    if path.suffix.lower() == ".xlsx":
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx"):
+        raise ImportRejected(path.name, [Problem(0, "", suffix, "not a CSV or XLSX file (save an .xls as .xlsx)")], 1)
+    if suffix == ".xlsx":
         from openpyxl import load_workbook
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise ImportRejected(path.name, [Problem(0, "", "", "not a readable Excel workbook (damaged, "
+                                                     "password-protected or not .xlsx)")], 1) from None
         try:
             rows = book.worksheets[0].iter_rows(values_only=True)
             header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
@@ -120,6 +128,7 @@ def _between(low: int, high: int) -> Parser:
         if not low <= value <= high:
             raise ValueError(f"must be between {low} and {high}")
         return value
+    parse.bounds = (low, high)
     return parse
 
 
@@ -157,12 +166,24 @@ def _flag(text: str) -> bool:
     raise ValueError("not a yes/no value (1/0, true/false, ใช่/ไม่ใช่)")
 
 
+KINDS = {str: "text", _int: "int", _number: "number", _date: "date", _timestamp: "timestamp", _flag: "flag"}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     parse: Parser = str
     required: bool = True
     allowed: tuple[str, ...] | None = None
+
+    @property
+    def kind(self) -> str:
+        """How the cell is read: text, int, range, number, date, timestamp or flag."""
+        return KINDS.get(self.parse, "range" if hasattr(self.parse, "bounds") else "text")
+
+    @property
+    def bounds(self) -> tuple[int, int] | None:
+        return getattr(self.parse, "bounds", None)
 
 
 @dataclass
@@ -295,8 +316,10 @@ CONTRACTS = {c.name: c for c in (
 
 
 def _column_rule(column: Column) -> str:
-    kind = {_int: "whole number ≥ 0", _number: "number", _date: "date YYYY-MM-DD (CE)", _flag: "yes/no (1/0)",
-            _timestamp: "date-time YYYY-MM-DD HH:MM (CE)", str: "text"}.get(column.parse, "whole number in range")
+    kind = {"int": "whole number ≥ 0", "number": "number", "date": "date YYYY-MM-DD (CE)", "flag": "yes/no (1/0)",
+            "timestamp": "date-time YYYY-MM-DD HH:MM (CE)", "text": "text"}.get(column.kind)
+    if column.bounds:
+        kind = "whole number {} to {}".format(*column.bounds)
     allowed = f"; one of {', '.join(column.allowed)}" if column.allowed else ""
     return f"{'required' if column.required else 'optional'}; {kind}{allowed}"
 

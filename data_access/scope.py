@@ -19,7 +19,11 @@ ROLES_WITH_AREA = ("governor", "district_officer")
 
 
 class NotPermitted(PermissionError):
-    """The viewer may not see this area; carries no figure of it."""
+    """The viewer may not see this area (or, with `page=True`, this page at all); carries no figure."""
+
+    def __init__(self, message: str, *, page: bool = False):
+        super().__init__(message)
+        self.page = page
 
 
 @dataclass(frozen=True)

@@ -16,4 +16,4 @@ def render(ctx: shell.Context) -> None:
         st.dataframe(data.audit_log(ctx.url, ctx.viewer), hide_index=True, width="stretch")
 
 
-shell.page(render)
+shell.page(render, needs_period=False)

@@ -29,8 +29,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "db_outdated_hint": ("ผู้ดูแลระบบต้องปรับโครงสร้างฐานข้อมูลก่อน (ดู docs/ARCHITECTURE.md)",
                          "An administrator must upgrade the schema first (see docs/ARCHITECTURE.md)"),
     "db_no_data": ("ฐานข้อมูลยังไม่มีข้อมูลจากระบบใด", "The database holds no source data yet"),
-    "db_no_data_hint": ("นำเข้าข้อมูลจาก PADME, CEBRS, ThaiQM หรือ SDG แล้วโหลดหน้าใหม่",
-                        "Import PADME, CEBRS, ThaiQM or SDG data, then reload"),
+    "db_no_data_hint": ("ผู้ดูแลระบบนำเข้าข้อมูล PADME, CEBRS, ThaiQM หรือ SDG ได้ที่หน้า /import "
+                        "(หรือ python -m data_access import) แล้วโหลดหน้าใหม่",
+                        "An administrator imports PADME, CEBRS, ThaiQM or SDG data on the /import page "
+                        "(or with python -m data_access import), then reload"),
     "vs": ("เทียบ", "vs"),
     "target_due": ("เป้าหมายที่ควรถึง ณ วันที่ข้อมูล", "Target due on the data date"),
     "dimension": ("มิติ", "Dimension"),
@@ -111,6 +113,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "download_xlsx": ("ดาวน์โหลด Excel", "Download Excel"),
     "no_data": ("ไม่มีข้อมูล", "No data"),
     "not_permitted": ("ไม่มีสิทธิ์ดูพื้นที่นี้", "You are not permitted to see this area"),
+    "not_permitted_page": ("บทบาทของท่านไม่มีสิทธิ์ใช้หน้านี้", "Your role is not permitted to use this page"),
     "nation": ("ประเทศไทย", "Thailand"),
     "region_north": ("ภาคเหนือ", "North"),
     "region_northeast": ("ภาคตะวันออกเฉียงเหนือ", "Northeast"),

@@ -27,7 +27,7 @@ _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever
 @dataclass(frozen=True)
 class Context:
     lang: str
-    period: FiscalQuarter
+    period: FiscalQuarter | None  # None only on pages that run without data (see start)
     viewer: Viewer
     url: str
     versions: tuple[tuple[str, int], ...]
@@ -83,7 +83,9 @@ def _period(url: str, versions: tuple, lang: str) -> FiscalQuarter | None:
     return FiscalQuarter(year, quarter)
 
 
-def start() -> Context:
+def start(needs_period: bool = True) -> Context:
+    """The page's context; `needs_period=False` lets a page run before any source has data (the
+    admin's import and health pages on a freshly initialised database), with `period` None."""
     lang = _language()
     settings = resolve()
     try:
@@ -99,9 +101,10 @@ def start() -> Context:
         period = _period(settings.url, versions, lang)
     except SQLAlchemyError as exc:
         database_failure(exc, lang)
-    if period is None:
+    if period is None and needs_period:
         _stop_with("warning", t("db_no_data", lang), t("db_no_data_hint", lang))
-    urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
+    if period is not None:
+        urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
     demo = meta.get("origin") == "demo"
     if demo:
         st.info(t("demo_banner", lang))
@@ -135,7 +138,7 @@ def _leave_legacy_multipage_mode() -> None:
             st.rerun()
 
 
-def page(render: Callable[[Context], None]) -> None:
+def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
     """Run one page: the shell first (database, viewer, sidebar), then `render(ctx)`.
 
     Every page file calls this itself rather than relying on app.py, because Streamlit runs a file
@@ -145,14 +148,17 @@ def page(render: Callable[[Context], None]) -> None:
     """
     _leave_legacy_multipage_mode()
     st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
-    ctx = start()
+    ctx = start(needs_period)
     live.watch(ctx.url, ctx.versions, ctx.lang)
     try:
         render(ctx)
     except NotPermitted as refusal:
         audit.log(data.engine(ctx.url), ctx.viewer.name, "denied", str(refusal))
-        st.error(f"**{t('not_permitted', ctx.lang)}**")
-        st.button(t("go_home", ctx.lang), on_click=go_home, args=(ctx.viewer,), type="primary")
+        st.error(f"**{t('not_permitted_page' if refusal.page else 'not_permitted', ctx.lang)}**")
+        if refusal.page:
+            st.page_link("pages/overview.py", label=t("nav_overview", ctx.lang))
+        else:
+            st.button(t("go_home", ctx.lang), on_click=go_home, args=(ctx.viewer,), type="primary")
     except SQLAlchemyError as exc:
         database_failure(exc, ctx.lang)
     footer(ctx.lang)

@@ -1,0 +1,47 @@
+"""Text of the data health page (what each source holds, how fresh it is, what the imports did)."""
+
+TEXT = {
+    "nav_health": ("สถานะข้อมูล", "Data health"),
+    "nav_health_help": ("ข้อมูลแต่ละระบบมีกี่แถว ปรับปรุงล่าสุดเมื่อใด และผลการนำเข้าไฟล์",
+                        "How much each source holds, when it last changed, and what the imports did"),
+    "health_intro": ("ตรวจสอบความครบถ้วนและความทันสมัยของข้อมูลทั้ง 4 ระบบ เวลาเป็นเวลาประเทศไทย",
+                     "Completeness and freshness of the four sources; times are Thailand time"),
+    # rows held
+    "health_rows_padme_projects": ("โครงการ PADME (แถว)", "PADME projects (rows)"),
+    "health_rows_padme_reports": ("รายงานผลรายไตรมาส PADME (แถว)", "PADME quarterly reports (rows)"),
+    "health_rows_cebrs_projects": ("โครงการ CEBRS (แถว)", "CEBRS projects (rows)"),
+    "health_rows_thaiqm_households": ("ครัวเรือน ThaiQM (แถว)", "ThaiQM households (rows)"),
+    "health_rows_sdg_values": ("ค่าตัวชี้วัด SDG (แถว)", "SDG values (rows)"),
+    # freshness
+    "health_state_fresh": ("เป็นปัจจุบัน", "Fresh"),
+    "health_state_stale": ("ข้อมูลเก่าเกินเกณฑ์", "Stale"),
+    "health_state_never": ("ยังไม่เคยนำเข้า", "Never loaded"),
+    "health_stale_warning": ("{source}: ไม่มีข้อมูลใหม่มาแล้ว {age} (เกณฑ์ {limit})",
+                             "{source}: no new data for {age} (threshold {limit})"),
+    "health_never_warning": ("{source}: ยังไม่มีข้อมูลเลย นำเข้าไฟล์ในหน้านำเข้าข้อมูล",
+                             "{source}: no data loaded yet; import a file on the Import page"),
+    "health_all_fresh": ("ข้อมูลทุกระบบเป็นปัจจุบันตามเกณฑ์", "Every source is fresh by its threshold"),
+    "health_hours": ("{n:,.0f} ชั่วโมง", "{n:,.0f} hours"),
+    "health_days": ("{n:,.0f} วัน", "{n:,.0f} days"),
+    # the sources table
+    "health_sources": ("สถานะรายระบบ", "Sources"),
+    "health_col_source": ("ระบบ", "Source"),
+    "health_col_state": ("สถานะ", "Status"),
+    "health_col_threshold": ("เกณฑ์ความทันสมัย", "Stale after"),
+    "health_col_version": ("รุ่นข้อมูล", "Data version"),
+    "health_col_updated": ("ปรับปรุงล่าสุด", "Last update"),
+    "health_col_through": ("ข้อมูลถึงวันที่", "Data runs through"),
+    "health_col_last_import": ("นำเข้าสำเร็จล่าสุด", "Last accepted import"),
+    "health_col_by": ("ผู้นำเข้า", "Imported by"),
+    "health_col_file": ("ไฟล์", "File"),
+    "health_col_rows": ("จำนวนแถว", "Rows"),
+    "health_col_when": ("เวลา", "When"),
+    "health_data_through": ("ข้อมูลถึง", "Data through"),
+    "health_updated": ("ปรับปรุง", "Updated"),
+    # imports
+    "health_rejected": ("ไฟล์ที่ถูกปฏิเสธ (ล่าสุดก่อน)", "Rejected imports (newest first)"),
+    "health_rejected_none": ("ไม่มีไฟล์ที่ถูกปฏิเสธ", "No import was rejected"),
+    "health_report": ("รายงานปัญหา", "Report"),
+    "health_accepted": ("การนำเข้าที่สำเร็จล่าสุด", "Recent accepted imports"),
+    "health_accepted_none": ("ยังไม่มีการนำเข้าไฟล์", "No file has been imported yet"),
+}
