@@ -150,16 +150,21 @@ def area_goal_scores(values: pd.DataFrame) -> pd.DataFrame:
     columns = ["area_code", "goal", "score", "rating", "index"]
     if values.empty:
         return pd.DataFrame(columns=columns)
-    values = values.assign(progress=[progress(v, tv, lb) for v, tv, lb in
-                                     zip(values["value"], values["target_value"], values["lower_bound"])])
-    parts = []
-    for code, rows in values.groupby("area_code", sort=True):
-        if rows["progress"].isna().all():
-            continue
-        rated = goal_ratings(rows)
-        index = rows.groupby("goal")["progress"].apply(goal_index).rename("index")
-        parts.append(rated.merge(index, left_on="goal", right_index=True).assign(area_code=code))
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    # Column-wise, not area by area: a national benchmark scores 77 provinces × 17 goals per rerun.
+    value, target, lower = (pd.to_numeric(values[c], errors="coerce").astype(float)
+                            for c in ("value", "target_value", "lower_bound"))
+    span = (target - lower).where(target != lower)
+    p = ((value - lower) / span).clip(0.0, 1.0)
+    score = pd.Series(np.select([p >= 1.0, p >= 0.8, p >= 0.5], [3.0, 2.0, 1.0], 0.0), index=p.index).where(p.notna())
+    scored = values.assign(progress=p, score=score).dropna(subset=["score"])
+    if scored.empty:
+        return pd.DataFrame(columns=columns)
+    keys = ["area_code", "goal"]
+    two_worst = scored.sort_values("score", kind="stable").groupby(keys).head(2)
+    out = (np.floor(two_worst.groupby(keys)["score"].mean()).astype(int).rename("score").to_frame()
+           .join((scored.groupby(keys)["progress"].mean() * 100.0).rename("index")).reset_index())
+    out["rating"] = [RATINGS[s] for s in out["score"]]
+    return out.sort_values(keys, ignore_index=True)[columns]
 
 
 def rank_desc(values: pd.Series) -> pd.Series:

@@ -111,3 +111,17 @@ def plotly_values(array) -> list:
     if isinstance(array, dict) and "bdata" in array:
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+@pytest.fixture
+def press_downloads(monkeypatch):
+    """Download buttons make their files on a click (deferred data), which AppTest cannot press:
+    make each file while the page renders instead, so tests can read what a click would give."""
+    import streamlit as st
+    real = st.download_button
+
+    def pressing(label, data, *args, **kwargs):
+        if callable(data):
+            data()
+        return real(label, data, *args, **kwargs)
+    monkeypatch.setattr(st, "download_button", pressing)

@@ -29,7 +29,7 @@ def test_cells_that_would_run_as_formulas_are_escaped(cell):
     assert pd.read_csv(io.BytesIO(exports.to_csv(frame)), encoding="utf-8-sig")["name"][0] == "'" + cell
 
 
-def test_a_governors_export_holds_only_their_districts_and_is_audited(accounts_url, monkeypatch):
+def test_a_governors_export_holds_only_their_districts_and_is_audited(accounts_url, monkeypatch, press_downloads):
     monkeypatch.setenv("WARROOM_DB_URL", accounts_url)
     monkeypatch.setenv("WARROOM_AUTH", "accounts")
     files: list[bytes] = []

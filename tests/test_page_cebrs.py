@@ -152,7 +152,7 @@ def test_a_flagged_area_button_drills_into_it(e):
     assert at.query_params["level"] == "province" and at.query_params["area"] == code
 
 
-def test_the_excel_download_reads_back_to_the_projects_table(monkeypatch):
+def test_the_excel_download_reads_back_to_the_projects_table(monkeypatch, press_downloads):
     sheets: dict[str, pd.DataFrame] = {}
     files: dict[str, bytes] = {}
     real = exports.to_xlsx

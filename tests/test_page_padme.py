@@ -90,7 +90,7 @@ def test_a_project_report_shows_every_field_of_the_padme_record(app_db):
     assert len(at.tabs) == len(reports)
 
 
-def test_the_excel_download_reads_back_to_the_table(app_db, monkeypatch):
+def test_the_excel_download_reads_back_to_the_table(app_db, monkeypatch, press_downloads):
     files = []
     real = exports.to_xlsx
     monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.append((sheets, real(sheets))) or files[-1][1])

@@ -190,7 +190,7 @@ def test_a_governor_gets_a_note_instead_of_the_benchmark(sqlite_url):
     check_goals_and_indicators(at, sqlite_url, Area("province", "30"))  # their own province in full
 
 
-def test_excel_downloads_read_back_to_the_tables_on_screen(monkeypatch):
+def test_excel_downloads_read_back_to_the_tables_on_screen(monkeypatch, press_downloads):
     files: dict[str, bytes] = {}
     real = exports.to_xlsx
 

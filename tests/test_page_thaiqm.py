@@ -194,7 +194,7 @@ def test_district_shows_its_subdistricts_from_the_household_slice(engine):
 
 @pytest.mark.parametrize("view, prefix", [("province", "thaiqm-districts-"), ("nation", "thaiqm-provinces-"),
                                           ("district", "thaiqm-subdistricts-")])
-def test_excel_download_reads_back_to_the_table(monkeypatch, view, prefix):
+def test_excel_download_reads_back_to_the_table(monkeypatch, press_downloads, view, prefix):
     files: dict[str, bytes] = {}
     real = exports.to_xlsx
     monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.setdefault(next(iter(sheets)), real(sheets)))

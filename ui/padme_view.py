@@ -148,8 +148,9 @@ def project_table(ctx: Context, area: Area) -> None:
     exports.buttons(ctx, shown, f"padme-projects-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
                     str(area), key=f"export-padme-{area}")
     urlstate.seed("padme_project", ids, None)
+    names = dict(zip(rows.project_id, rows.name))  # one lookup per option, not a scan of the table
     st.selectbox(t("padme_open", lang), ids, key="padme_project", index=None,
-                 format_func=lambda pid: f"{pid} · {rows.loc[rows.project_id == pid, 'name'].iloc[0]}")
+                 format_func=lambda pid: f"{pid} · {names[pid]}")
     if chosen := st.session_state.get("padme_project"):
         urlstate.publish(padme_project=chosen)
         project_record(ctx, chosen)
