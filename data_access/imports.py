@@ -487,8 +487,9 @@ def _key_hash(key: tuple) -> int:
 def _duplicates(contract: Contract, path: Path, hashes: array) -> list[Problem]:
     """Rows whose key an earlier row already had. The file's key digests are sorted once; only when
     two digests collide is the file read again, to name the rows (a digest clash alone is no error)."""
-    ordered = sorted(hashes)
-    repeated = {a for a, b in zip(ordered, ordered[1:]) if a == b}
+    import numpy as np
+    ordered = np.sort(np.frombuffer(hashes, dtype=np.int64))  # in 8 bytes a row; sorted() would take 40
+    repeated = set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
     if not repeated:
         return []
     problems, first = [], {}

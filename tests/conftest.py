@@ -18,6 +18,9 @@ from data_access import db
 from data_access.seed import seed
 
 AS_OF = dt.date(2026, 11, 20)  # FY2570 Q1, 51 days in: the current quarter is partly reported
+# Test databases are configured by URL, which "auto" treats as real: they look through the demo's
+# role chooser unless a test asks for accounts or OIDC itself.
+os.environ.setdefault("WARROOM_AUTH", "demo")
 PG_SERVER = os.environ.get("WARROOM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -156,3 +156,12 @@ def test_oidc_mode_without_its_secrets_says_so(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert not at.exception and not at.metric and not at.button
     assert t("oidc_not_configured", "th") in at.error[0].value
+
+
+def test_auto_asks_for_accounts_on_a_configured_database_even_with_demo_figures(monkeypatch):
+    """Only the embedded store `make run` creates opens the demo's role chooser; a configured database
+    seeded with demo figures (a staging server, say) must not hand anyone the admin role."""
+    monkeypatch.delenv("WARROOM_AUTH", raising=False)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert at.text_input(key="signin_user") is not None and not at.metric
+    assert any(t("demo_banner", "th") in i.value for i in at.info)  # still labelled as demo data

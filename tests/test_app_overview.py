@@ -194,6 +194,7 @@ def test_embedded_database_is_created_and_seeded_on_first_run(monkeypatch, tmp_p
     monkeypatch.setattr(settings, "_secrets_files", lambda: [])
     monkeypatch.setattr(settings, "EMBEDDED_PATH", tmp_path / "var" / "warroom.db")
     monkeypatch.setenv("WARROOM_DEMO_SCALE", "test")
+    monkeypatch.delenv("WARROOM_AUTH", raising=False)  # "auto": the embedded demo opens without sign-in
     at = run_app()
     assert not at.exception
     assert (tmp_path / "var" / "warroom.db").exists()

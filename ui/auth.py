@@ -28,10 +28,13 @@ def session_role() -> str | None:
     return viewer.role if viewer is not None else st.session_state.get("demo_role")
 
 
-def mode(demo_data: bool) -> str:
+def mode(demo_store: bool) -> str:
+    """WARROOM_AUTH, else warroom.toml [auth] mode. "auto" opens the demo (anyone picks a role) only on
+    the embedded demo store `make run` creates; any configured database asks for accounts, even one
+    seeded with demo figures (a staging PostgreSQL must not hand out the admin role)."""
     chosen = os.environ.get("WARROOM_AUTH", "").strip() or config.load()["auth"]["mode"]
     if chosen == "auto":
-        return "demo" if demo_data else "accounts"
+        return "demo" if demo_store else "accounts"
     if chosen not in ("demo", "accounts", "oidc"):
         raise ValueError(f"unknown auth mode {chosen!r}")
     return chosen
@@ -122,9 +125,9 @@ def _demo_viewer(index: pd.DataFrame, lang: str) -> Viewer:
     return viewer
 
 
-def viewer(engine: Engine, index: pd.DataFrame, demo_data: bool, lang: str) -> Viewer:
+def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str) -> Viewer:
     """The viewer for this run, or a sign-in screen and a stopped run."""
-    how = mode(demo_data)
+    how = mode(demo_store)
     if how == "demo":
         return _demo_viewer(index, lang)
     if _expired(engine, lang):

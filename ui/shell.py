@@ -108,7 +108,7 @@ def start(needs_period: bool = True) -> Context:
     demo = meta.get("origin") == "demo"
     if demo:
         st.info(t("demo_banner", lang))
-    viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo, lang)
+    viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo and settings.is_embedded, lang)
     return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo)
 
 
