@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast seed clean
+.PHONY: run test test-fast seed clean bench bench-quick
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: $(VENV)/.installed-dev
 
 test-fast: $(VENV)/.installed-dev
 	$(PY) -m pytest -m "not browser and not postgres"
+
+# Speed and memory, measured (never asserted in tests): docs/BENCHMARKS.md and bench/results.json.
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench.run
+
+bench-quick: $(VENV)/.installed-dev
+	$(PY) -m bench.run --quick
 
 seed: $(VENV)/.installed
 	$(PY) -m data_access seed

@@ -49,6 +49,7 @@ def measure(url: str, repeats: int, pages=PAGES, levels=tuple(LEVELS)) -> list[d
     """One row per page × level: median and p95 seconds, cold and warm."""
     import streamlit as st
     os.environ["WARROOM_DB_URL"] = url
+    os.environ["WARROOM_AUTH"] = "demo"  # the benchmark's demo data, viewed as the executive
     rows = []
     for page in pages:
         for level in levels:

@@ -10,6 +10,8 @@
                              exit 0 with a summary, or 1 with the report of every problem
   template SOURCE [--xlsx] [-o FILE]
                              a file to fill in for SOURCE: its header and one valid example row
+  simulate [--every SECONDS] [--steps N] [--rows R] [--seed S] [--force]
+                             a demo feed: plausible updates through the import path (demo data only)
   users add NAME --role R [--province PP] [--district DDDD] [--display-name N] [--password-stdin | --oidc]
   users set-password NAME [--password-stdin]
   users disable NAME | users enable NAME | users list
@@ -27,7 +29,7 @@ import time
 
 from sqlalchemy.exc import IntegrityError
 
-from . import accounts, db, imports, queries, schema, seed as seeding, versions
+from . import accounts, db, imports, queries, schema, seed as seeding, simulate, versions
 from .areas import load_reference
 from .settings import demo_scale, resolve
 
@@ -50,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     tpl.add_argument("source", choices=sorted(imports.CONTRACTS))
     tpl.add_argument("--xlsx", action="store_true", help="Excel instead of CSV")
     tpl.add_argument("-o", "--output", type=Path, help="file to write (default SOURCE-template.csv/.xlsx)")
+    simulate.add_arguments(sub.add_parser("simulate", help="a demo feed through the import path"))
     users = sub.add_parser("users", help="accounts").add_subparsers(dest="action", required=True)
     add = users.add_parser("add")
     add.add_argument("name")
@@ -145,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return _users(engine, args)
+    if args.command == "simulate":
+        return simulate.main(engine, args)
     status = queries.data_status(engine)
     print(status.to_string(index=False) if len(status) else "no data")
     return 0

@@ -1,0 +1,131 @@
+"""docs/BENCHMARKS.md from one run's figures, and the verdict on each target (issue 8's list)."""
+from __future__ import annotations
+
+KB = 1024
+
+# (what, unit, limit, higher is better, how to read the figure from one database's results)
+TARGETS = [
+    ("any page, warm, server (median)", "s", 0.5, False,
+     lambda f: max(r["warm_median_s"] for r in f["pages"])),
+    ("any page, cold, server (median)", "s", 1.5, False,
+     lambda f: max(r["cold_median_s"] for r in f["pages"])),
+    ("drill-down click to drawn (browser, median)", "s", 1.0, False, lambda f: f["browser"]["drill"]["median_s"]),
+    ("bytes per view: overview, first visit", "KB", 300, False,
+     lambda f: (f["browser"]["bytes_overview"]["ws_bytes"] + f["browser"]["bytes_overview"]["static_bytes"]) / KB),
+    ("bytes per view: drill-down", "KB", 300, False, lambda f: f["browser"]["bytes_drill"] / KB),
+    ("server RSS with the sessions open", "MB", 600, False,
+     lambda f: f["browser"][f"rss_{f['browser']['sessions']}_sessions_mb"]),
+    ("faster than the naive overview", "×", 20, True, lambda f: f["naive"]["ratio"]),
+]
+
+
+def verdicts(run: dict) -> list[dict]:
+    rows = []
+    for kind, figures in run["databases"].items():
+        for what, unit, limit, higher, read in TARGETS:
+            value = read(figures)
+            rows.append({"db": kind, "what": what, "unit": unit, "limit": limit, "value": value,
+                         "met": value >= limit if higher else value <= limit})
+    runs = (run.get("import") or {}).get("runs", [])
+    for r in runs:
+        if r["rows"] == max(x["rows"] for x in runs if x["db"] == r["db"]):  # the largest file per database
+            rows.append({"db": r["db"], "what": f"import throughput ({r['rows']:,} rows)", "unit": "rows/s",
+                         "limit": 100_000, "value": r["rows_per_s"], "met": r["rows_per_s"] >= 100_000})
+    return rows
+
+
+def _fmt(value: float, unit: str) -> str:
+    return f"{value:,.0f}" if unit in ("rows/s", "KB", "MB") else f"{value:.3g}" if unit == "×" else f"{value:.3f}"
+
+
+def targets_table(run: dict) -> str:
+    lines = ["| target | DB | limit | measured | met |", "|---|---|---:|---:|:---:|"]
+    for v in verdicts(run):
+        sign = "≥" if v["unit"] in ("×", "rows/s") else "≤"
+        lines.append(f"| {v['what']} | {v['db']} | {sign} {v['limit']:,} {v['unit']} | "
+                     f"{_fmt(v['value'], v['unit'])} {v['unit']} | {'yes' if v['met'] else '**no**'} |")
+    return "\n".join(lines)
+
+
+def pages_table(figures: dict) -> str:
+    lines = ["| page | level | cold median s | cold p95 s | warm median s | warm p95 s |",
+             "|---|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['page']} | {r['level']} | {r['cold_median_s']:.3f} | {r['cold_p95_s']:.3f} | "
+              f"{r['warm_median_s']:.3f} | {r['warm_p95_s']:.3f} |" for r in figures["pages"]]
+    return "\n".join(lines)
+
+
+def browser_table(run: dict) -> str:
+    lines = ["| figure | " + " | ".join(run["databases"]) + " |", "|---|" + "---:|" * len(run["databases"])]
+    rows = [
+        ("Streamlit floor: bare page, navigation to drawn (median s)", lambda b: f"{b['floor']['median_s']:.2f}"),
+        ("overview, the server's first visitor (s)", lambda b: f"{b['overview_first_visit_s']:.2f}"),
+        ("overview, navigation to drawn (median / p95 s)",
+         lambda b: f"{b['overview']['median_s']:.2f} / {b['overview']['p95_s']:.2f}"),
+        ("drill-down click to drawn (median / p95 s)",
+         lambda b: f"{b['drill']['median_s']:.2f} / {b['drill']['p95_s']:.2f}"),
+        ("overview bytes: websocket / static geometry (KB)",
+         lambda b: f"{b['bytes_overview']['ws_bytes'] / KB:.0f} / {b['bytes_overview']['static_bytes'] / KB:.0f}"),
+        ("drill-down bytes (KB)", lambda b: f"{b['bytes_drill'] / KB:.0f}"),
+        ("server RSS, 1 session (MB)", lambda b: f"{b['rss_one_session_mb']:.0f}"),
+        ("server RSS, concurrent sessions (MB)", lambda b: f"{b['rss_' + str(b['sessions']) + '_sessions_mb']:.0f}"
+                                                          f" ({b['sessions']} sessions; peak {b['rss_peak_mb']:.0f})"),
+    ]
+    for label, read in rows:
+        lines.append(f"| {label} | " + " | ".join(read(f["browser"]) for f in run["databases"].values()) + " |")
+    return "\n".join(lines)
+
+
+def render(run: dict) -> str:
+    m = run["machine"]
+    out = [
+        "# Benchmarks",
+        "",
+        f"Produced by `make bench` in one run on {run['date']} ({run['seconds']} s); every figure below comes from "
+        "`bench/results.json` (key `full`). Speed and memory are measured here, never asserted in a timed test. "
+        "`make bench-quick` runs the same code on the small `test` dataset (key `quick`; the CI check).",
+        "",
+        f"**Machine:** {m['cpu']}, {m['nproc']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
+        f"SQLite {m['sqlite']}" + (f", PostgreSQL {m['postgres']}" if "postgres" in m else "") + ".  ",
+        f"**Dataset:** the `{run['dataset']['scale']}` demo scale seeded as of {run['dataset']['as_of']}; "
+        f"pages shown for {run['dataset']['period']}; {run['repeats']} repeats per figure.",
+        "",
+        "## Targets",
+        "",
+        targets_table(run),
+        "",
+        "## Dataset build",
+        "",
+        "| DB | seed seconds | seed peak RSS MB |", "|---|---:|---:|",
+        *[f"| {k} | {f['seed']['seconds']:.0f} | {f['seed']['peak_rss_mb']:.0f} |" for k, f in run["databases"].items()],
+        "",
+        "## Server time per page",
+        "",
+        "AppTest runs each page in the app's own script runner; *cold* empties every `st.cache_data` first "
+        "(the first visitor after a restart or an import), *warm* reruns with the caches that run left.",
+        "",
+    ]
+    for kind, figures in run["databases"].items():
+        out += [f"### {kind}", "", pages_table(figures), ""]
+    out += ["## In the browser", "",
+            "Headless Debian Chromium against `streamlit run` on localhost. *Drawn* = figures and map "
+            "polygons on screen and the script idle. The drill-down clicks an exceptions-panel province.",
+            "", browser_table(run), "",
+            "## The naive overview", "",
+            "The overview's figures computed by reading the quarter's raw rows into pandas and grouping them, "
+            "against the app's rollup reads (the same numbers, checked in the run).", "",
+            "| DB | naive s | app s | ratio |", "|---|---:|---:|---:|",
+            *[f"| {k} | {f['naive']['naive_s']:.2f} | {f['naive']['app_s']:.4f} | {f['naive']['ratio']:,.0f}× |"
+              for k, f in run["databases"].items()], ""]
+    if run.get("import"):
+        imp = run["import"]
+        out += ["## Import: throughput and bounded memory", "", imp["dataset"] + ".", "",
+                import_memory_table(imp["runs"]), ""]
+    return "\n".join(out)
+
+
+def import_memory_table(runs: list[dict]) -> str:
+    lines = ["| rows | DB | seconds | rows/s | peak RSS MB |", "|---:|---|---:|---:|---:|"]
+    lines += [f"| {r['rows']:,} | {r['db']} | {r['seconds']:.1f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |"
+              for r in runs]
+    return "\n".join(lines)
