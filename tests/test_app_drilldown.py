@@ -153,6 +153,21 @@ def test_demo_mode_lets_a_visitor_look_through_a_governors_eyes():
     assert len(map_locations(at)) == 77
 
 
+def test_the_demo_role_survives_a_change_of_page():
+    """A visitor who looks through a governor's eyes still does on the next page (and an admin keeps
+    the admin pages)."""
+    at = run()
+    at.selectbox(key="demo_role").set_value("governor").run()
+    at.selectbox(key="demo_prov").set_value("50").run()
+    at.switch_page("pages/cebrs.py").run()
+    assert not at.exception
+    assert (at.selectbox(key="demo_role").value, at.selectbox(key="demo_prov").value) == ("governor", "50")
+    assert "เชียงใหม่" in at.caption[0].value
+    at.selectbox(key="demo_role").set_value("admin").run()
+    at.switch_page("pages/imports.py").run()
+    assert not at.exception and not at.error and at.selectbox(key="import_kind") is not None
+
+
 def test_choices_survive_a_change_of_page():
     """Streamlit drops widget state and the query string on a page change; the view must not."""
     at = run({"fy": "2569", "q": "3", "lang": "en", "level": "province", "area": "30"})

@@ -102,8 +102,19 @@ def _oidc(engine: Engine, lang: str) -> Viewer | None:
     return viewer
 
 
+def _keep_choice(key: str, value) -> None:
+    """Streamlit drops a page's widget state when the page changes: put the last choice back first."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    elif value is not None:
+        st.session_state[key] = value
+
+
 def _demo_viewer(index: pd.DataFrame, lang: str) -> Viewer:
     """The demo banner's chooser: look at the app as any role, for any area."""
+    last = st.session_state.get("demo_last")
+    for key, attr in (("demo_role", "role"), ("demo_prov", "prov_code"), ("demo_dist", "dist_code")):
+        _keep_choice(key, getattr(last, attr, None))
     with st.expander(t("demo_view_as", lang), expanded=False, icon=None):
         cols = st.columns(2)
         role = cols[0].selectbox(t("role", lang), list(COUNTRY_ROLES) + list(ROLES_WITH_AREA),
