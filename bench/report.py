@@ -120,7 +120,15 @@ def render(run: dict) -> str:
     if run.get("import"):
         imp = run["import"]
         out += ["## Import: throughput and bounded memory", "", imp["dataset"] + ".", "",
-                import_memory_table(imp["runs"]), ""]
+                import_memory_table(imp["runs"]), "",
+                "Peak RSS is the kernel's `ru_maxrss` of the importing process (started from a small "
+                "launcher, because Linux counts a forked parent's image in a child's peak). The "
+                "interpreter and its libraries take about 130 MB; the read–validate–upsert pipeline holds "
+                "one chunk of 20,000 rows; the one thing that grows with the file is the duplicate-key "
+                "check, an 8-byte digest a row sorted in place at the end (`imports._duplicates`), so a "
+                "file ten times larger costs megabytes, not its size. (Sorting the digests with "
+                "`sorted()` once boxed each into a 32-byte int: 48 bytes a row, found with `tracemalloc`.)",
+                ""]
     return "\n".join(out)
 
 
