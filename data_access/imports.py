@@ -2,33 +2,39 @@
 transaction.
 
 A file is read in chunks (CSV in UTF-8, UTF-8 with BOM, or TIS-620/CP874 as Thai Excel saves it; or
-XLSX), each row checked against the source's contract (docs/DATA_CONTRACT.md), and upserted by the
-source's natural key inside one transaction. Any invalid row rejects the whole file: the transaction
-is rolled back, so every table and rollup is exactly as before, and the report names the file, row,
-column, value and reason of each problem (the first MAX_REPORTED, with the total count). Rows are
-numbered as a spreadsheet shows them: the header is row 1.
+XLSX), each chunk checked column by column against its contract (data_access/contracts.py,
+docs/DATA_CONTRACT.md), and upserted by the source's natural key inside one transaction. Any invalid
+row rejects the whole file: the transaction is rolled back, so every table and rollup is exactly as
+before, and the report names the file, row, column, value and reason of each problem (the first
+MAX_REPORTED, with the total count). Rows are numbered as a spreadsheet shows them: the header is
+row 1. Validation is vectorised (pandas) and rows go to the database as plain tuples (PostgreSQL:
+COPY into a staging table), because a national file has millions of rows.
 """
 from __future__ import annotations
 
-import csv
+import codecs
 import datetime as dt
-import hashlib
-import io
 import zipfile
-from array import array
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, insert, select
+import numpy as np
+import pandas as pd
+from sqlalchemy import (Boolean, Column as SqlColumn, Connection, Date, DateTime, Engine, MetaData, Table, func,
+                        insert, select)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import audit, rollups, schema as s, versions
+from .contracts import CONTRACTS, Column, Contract, template  # noqa: F401  (the import API in one place)
 from .db import utcnow
 
 CHUNK_ROWS = 20_000
 MAX_REPORTED = 200
 ENCODINGS = ("utf-8-sig", "cp874")  # cp874 is the Windows superset of TIS-620
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+YES = {"1", "true", "yes", "y", "ใช่", "มี"}
+NO = {"0", "false", "no", "n", "ไม่ใช่", "ไม่มี"}
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,13 @@ class ImportRejected(Exception):
         return "\n".join(lines)
 
 
+def _refuse(path: Path, reason: str, value: str = "") -> ImportRejected:
+    return ImportRejected(path.name, [Problem(0, "", value, reason)], 1)
+
+
 # --- reading ---------------------------------------------------------------------------------------
 def _encoding(path: Path) -> str:
     """The first of ENCODINGS that decodes the whole file, checked in blocks (memory stays bounded)."""
-    import codecs
     for encoding in ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -69,445 +78,300 @@ def _encoding(path: Path) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise ImportRejected(path.name, [Problem(0, "", "", "the file is neither UTF-8 nor TIS-620/CP874 text")], 1)
+    raise _refuse(path, "the file is neither UTF-8 nor TIS-620/CP874 text")
 
 
-def read_rows(path: Path) -> Iterator[dict[str, str]]:
-    """The file's data rows as {column: text}, in order, streamed (XLSX: the first sheet)."""
+def read_chunks(path: Path, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The file's data rows as frames of text ('' for an empty cell), CHUNK_ROWS at a time, in order;
+    the index is the spreadsheet row number (the header is row 1). XLSX: the first sheet."""
+    rows = rows or CHUNK_ROWS
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx"):
-        raise ImportRejected(path.name, [Problem(0, "", suffix, "not a CSV or XLSX file (save an .xls as .xlsx)")], 1)
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise ImportRejected(path.name, [Problem(0, "", "", "not a readable Excel workbook (damaged, "
-                                                     "password-protected or not .xlsx)")], 1) from None
-        try:
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-            for values in rows:
-                if values is None or all(v is None for v in values):
-                    continue
-                yield {h: _cell_text(v) for h, v in zip(header, values)}
-        finally:
-            book.close()
-        return
-    with path.open(encoding=_encoding(path), newline="") as fh:
-        yield from csv.DictReader(fh)
+        raise _refuse(path, "not a CSV or XLSX file (save an .xls as .xlsx)", suffix)
+    first = 2
+    for chunk in (_xlsx_chunks(path, rows) if suffix == ".xlsx" else _csv_chunks(path, rows)):
+        chunk.index = pd.RangeIndex(first, first + len(chunk))
+        first += len(chunk)
+        yield chunk
+
+
+def _csv_chunks(path: Path, rows: int) -> Iterator[pd.DataFrame]:
+    reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=_encoding(path),
+                         chunksize=rows, skip_blank_lines=True)
+    with reader:
+        for chunk in reader:
+            yield chunk.fillna("")
+
+
+def _xlsx_chunks(path: Path, rows: int) -> Iterator[pd.DataFrame]:
+    from openpyxl import load_workbook
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise _refuse(path, "not a readable Excel workbook (damaged, password-protected or not .xlsx)") from None
+    try:
+        cells = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(cells, ())]
+        batch: list[list[str]] = []
+        for values in cells:
+            if values is None or all(v is None for v in values):
+                continue
+            batch.append([_cell_text(v) for v in values[:len(header)]] + [""] * (len(header) - len(values)))
+            if len(batch) >= rows:
+                yield pd.DataFrame(batch, columns=header, dtype=str)
+                batch = []
+        if batch:
+            yield pd.DataFrame(batch, columns=header, dtype=str)
+    finally:
+        book.close()
 
 
 def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
-# --- contracts -------------------------------------------------------------------------------------
-Parser = Callable[[str], object]
+# --- parsing, a column at a time --------------------------------------------------------------------
+def _parse(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(values, reasons) for the non-empty cells of one column: a reason is '' when the cell is good."""
+    ok = pd.Series("", index=text.index, dtype=object)
+    if column.kind == "text":
+        return text, ok
+    if column.kind in ("int", "range"):
+        cleaned = text.str.translate(THAI_DIGITS).str.replace(",", "", regex=False)
+        whole = cleaned.str.fullmatch(r"[+-]?[0-9]+").astype(bool)
+        values = pd.to_numeric(cleaned.where(whole), errors="coerce").astype("Int64")
+        reasons = ok.mask(~whole, "not a valid whole number").mask(whole & (values < 0).fillna(False),
+                                                                 "must not be negative")
+        if column.bounds:
+            low, high = column.bounds
+            outside = whole & (values >= 0).fillna(False) & ~values.between(low, high).fillna(False)
+            reasons = reasons.mask(outside, f"must be between {low} and {high}")
+        return values, reasons
+    if column.kind == "number":
+        cleaned = text.str.translate(THAI_DIGITS).str.replace(",", "", regex=False)
+        values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+        spelled_nan = cleaned.str.strip().str.lower().str.lstrip("+-").isin(("nan", "inf", "infinity"))
+        reasons = ok.mask(values.isna() & ~spelled_nan, "not a number")
+        reasons = reasons.mask(spelled_nan | np.isinf(values.fillna(0)), "not a finite number")
+        return values, reasons
+    if column.kind == "date":
+        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        return values, ok.mask(values.isna(), "not a valid date (YYYY-MM-DD, CE)")
+    if column.kind == "timestamp":
+        bare = text.str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True).str.replace("T", " ", regex=False)
+        values = pd.to_datetime(bare, format="ISO8601", errors="coerce")
+        return values, ok.mask(values.isna(), "not a valid date or date-time (YYYY-MM-DD[ HH:MM], CE)")
+    lowered = text.str.strip().str.lower()
+    values = lowered.isin(YES)
+    return values, ok.mask(~values & ~lowered.isin(NO), "not a yes/no value (1/0, true/false, ใช่/ไม่ใช่)")
 
 
-def _int(text: str) -> int:
-    try:
-        value = int(text.replace(",", ""))
-    except ValueError:
-        raise ValueError("not a valid whole number") from None
-    if value < 0:
-        raise ValueError("must not be negative")
-    return value
-
-
-def _between(low: int, high: int) -> Parser:
-    def parse(text: str) -> int:
-        value = _int(text)
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}")
-        return value
-    parse.bounds = (low, high)
-    return parse
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("not a valid date (YYYY-MM-DD, CE)") from None
-
-
-def _timestamp(text: str) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(text).replace(tzinfo=None)
-    except ValueError:
-        raise ValueError("not a valid date or date-time (YYYY-MM-DD[ HH:MM], CE)") from None
-
-
-def _number(text: str) -> float:
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        raise ValueError("not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("not a finite number")
-    return value
-
-
-def _flag(text: str) -> bool:
-    """A yes/no cell as Thai Excel exports write it."""
-    lowered = text.strip().lower()
-    if lowered in ("1", "true", "yes", "y", "ใช่", "มี"):
-        return True
-    if lowered in ("0", "false", "no", "n", "ไม่ใช่", "ไม่มี"):
-        return False
-    raise ValueError("not a yes/no value (1/0, true/false, ใช่/ไม่ใช่)")
-
-
-KINDS = {str: "text", _int: "int", _number: "number", _date: "date", _timestamp: "timestamp", _flag: "flag"}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    parse: Parser = str
-    required: bool = True
-    allowed: tuple[str, ...] | None = None
-
-    @property
-    def kind(self) -> str:
-        """How the cell is read: text, int, range, number, date, timestamp or flag."""
-        return KINDS.get(self.parse, "range" if hasattr(self.parse, "bounds") else "text")
-
-    @property
-    def bounds(self) -> tuple[int, int] | None:
-        return getattr(self.parse, "bounds", None)
-
-
-@dataclass
-class Contract:
-    """One kind of file: `name` is what the CLI and the upload page call it, `source` the data source
-    whose rollups and version it moves; `example` is the template's sample row (a valid one)."""
-    name: str
-    source: str
-    table: object
-    key: tuple[str, ...]
-    columns: list[Column]
-    checks: list[Callable[[dict], tuple[str, str] | None]] = field(default_factory=list)
-    example: dict[str, str] = field(default_factory=dict)
-
-
-def _cebrs_checks() -> list:
-    def disbursed_within_approved(r, ref):
-        if r["disbursed_baht"] > r["approved_baht"]:
-            return "disbursed_baht", "disbursed more than approved"
-    def disbursed_after_approval(r, ref):
-        if r["disbursed_on"] is not None and r["disbursed_on"] < r["approved_on"]:
-            return "disbursed_on", "disbursed before it was approved"
-    def done_has_completion(r, ref):
-        if r["status"] == "done" and r["completed_on"] is None:
-            return "completed_on", "a done project needs its completion date"
-    def money_needs_date(r, ref):
-        if r["disbursed_baht"] > 0 and r["disbursed_on"] is None:
-            return "disbursed_on", "a disbursed amount needs its disbursement date"
-    return [disbursed_within_approved, disbursed_after_approval, done_has_completion, money_needs_date]
-
-
-def _thaiqm_checks() -> list:
-    def resolved_has_date(r, ref):
-        if r["status"] in ("helped", "self_resolved") and r["resolved_on"] is None:
-            return "resolved_on", "a helped or self-resolved household needs its resolution date"
-    def started_has_date(r, ref):
-        if r["status"] in ("in_progress", "helped", "self_resolved") and r["started_on"] is None:
-            return "started_on", "work on this household needs its start date"
-    def resolved_after_start(r, ref):
-        if r["started_on"] and r["resolved_on"] and r["resolved_on"] < r["started_on"]:
-            return "resolved_on", "resolved before work started"
-    def target_has_a_problem(r, ref):
-        if r["status"] != "surveyed" and not any(r[f"p_{d}"] for d in s.THAIQM_DIMENSIONS):
-            return "status", "a target household needs a problem in at least one dimension"
-    return [resolved_has_date, started_has_date, resolved_after_start, target_has_a_problem]
-
-
-def _sdg_checks() -> list:
-    def positive_weight(r, ref):
-        if r["weight"] <= 0:
-            return "weight", "the population weight must be above 0"
-    return [positive_weight]
-
-
-def _padme_project_checks() -> list:
-    def budget_covers_reports(r, ref):
-        if r["budget_baht"] < ref.reported.get(r["project_id"], 0):
-            return "budget_baht", "budget below what the project has already reported as disbursed"
-    return [budget_covers_reports]
-
-
-def _padme_report_checks() -> list:
-    """Reported money is cumulative to the quarter's end and is checked against the project's budget
-    (the project's row as it will be after this import, or as stored)."""
-    def committed_covers_disbursed(r, ref):
-        if r["committed_baht"] < r["disb_actual_baht"]:
-            return "committed_baht", "committed less than disbursed"
-    def disbursed_within_budget(r, ref):
-        if r["disb_actual_baht"] > ref.projects[r["project_id"]].budget:
-            return "disb_actual_baht", "disbursed more than the project's budget"
-    def target_within_budget(r, ref):
-        if r["disb_target_baht"] > ref.projects[r["project_id"]].budget:
-            return "disb_target_baht", "disbursement target above the project's budget"
-    return [committed_covers_disbursed, disbursed_within_budget, target_within_budget]
-
-
-CONTRACTS = {c.name: c for c in (
-    Contract("padme_projects", "padme", s.padme_project, ("project_id",), [
-        Column("project_id"), Column("fiscal_year", _int), Column("dist_code"), Column("agency"),
-        Column("name"), Column("indicator"), Column("indicator_unit"), Column("indicator_target", _number),
-        Column("budget_baht", _int), Column("budget_type", allowed=s.PADME_BUDGET_TYPES),
-        Column("national_strategy", _between(1, 6)), Column("master_plan"),
-        Column("nesdp_milestone", _between(1, 13)), Column("cabinet_policy"), Column("moi_strategy"),
-        Column("sdg_goal", _between(1, 17), required=False), Column("new_gov_policy", required=False),
-    ], _padme_project_checks(), example={
-        "project_id": "P2570-3001-0001", "fiscal_year": "2570", "dist_code": "3001",
-        "agency": "สำนักงานจังหวัดนครราชสีมา", "name": "ก่อสร้างระบบประปาหมู่บ้าน ตำบลในเมือง",
-        "indicator": "ครัวเรือนมีน้ำประปาใช้", "indicator_unit": "ครัวเรือน", "indicator_target": "350",
-        "budget_baht": "2500000", "budget_type": "capital", "national_strategy": "2",
-        "master_plan": "โครงสร้างพื้นฐาน ระบบโลจิสติกส์ และดิจิทัล", "nesdp_milestone": "13",
-        "cabinet_policy": "การบริหารจัดการน้ำ", "moi_strategy": "เสริมสร้างความเข้มแข็งของชุมชน",
-        "sdg_goal": "6", "new_gov_policy": ""}),
-    Contract("padme_reports", "padme", s.padme_report, ("project_id", "quarter"), [
-        Column("project_id"), Column("quarter", _between(1, 4)), Column("result_text"),
-        Column("indicator_result", _number, required=False), Column("disb_target_baht", _int),
-        Column("disb_actual_baht", _int), Column("committed_baht", _int),
-        Column("status", allowed=s.PADME_STATUSES), Column("problems", required=False),
-        Column("reported_at", _timestamp),
-    ], _padme_report_checks(), example={
-        "project_id": "P2570-3001-0001", "quarter": "1", "result_text": "ลงนามสัญญาจ้างแล้ว อยู่ระหว่างก่อสร้าง",
-        "indicator_result": "0", "disb_target_baht": "300000", "disb_actual_baht": "250000",
-        "committed_baht": "2400000", "status": "on_track", "problems": "", "reported_at": "2026-11-15 10:30"}),
-    Contract("cebrs", "cebrs", s.cebrs_project, ("project_id",), [
-        Column("project_id"), Column("fiscal_year", _int), Column("subdist_code"),
-        Column("category", allowed=s.CEBRS_CATEGORIES), Column("title"),
-        Column("approved_baht", _int), Column("disbursed_baht", _int),
-        Column("beneficiary_households", _int), Column("beneficiary_people", _int),
-        Column("status", allowed=s.CEBRS_STATUSES), Column("approved_on", _date),
-        Column("disbursed_on", _date, required=False), Column("completed_on", _date, required=False),
-    ], _cebrs_checks(), example={
-        "project_id": "C2570-3001-0001", "fiscal_year": "2570", "subdist_code": "300101", "category": "flood",
-        "title": "ช่วยเหลือผู้ประสบอุทกภัย ตำบลในเมือง", "approved_baht": "450000", "disbursed_baht": "300000",
-        "beneficiary_households": "40", "beneficiary_people": "120", "status": "in_progress",
-        "approved_on": "2026-10-05", "disbursed_on": "2026-10-20", "completed_on": ""}),
-    Contract("thaiqm", "thaiqm", s.thaiqm_household, ("household_id",), [
-        Column("household_id", _int), Column("survey_year", _int), Column("subdist_code"),
-        *(Column(f"p_{d}", _flag) for d in s.THAIQM_DIMENSIONS),
-        Column("status", allowed=s.THAIQM_STATUSES),
-        Column("started_on", _date, required=False), Column("resolved_on", _date, required=False),
-    ], _thaiqm_checks(), example={
-        "household_id": "9000000001", "survey_year": "2570", "subdist_code": "300101", "p_health": "0",
-        "p_living": "1", "p_education": "0", "p_income": "1", "p_access": "0", "status": "helped",
-        "started_on": "2026-10-10", "resolved_on": "2026-11-12"}),
-    Contract("sdg", "sdg", s.sdg_value, ("indicator_code", "dist_code", "year"), [
-        Column("indicator_code"), Column("dist_code"), Column("year", _int), Column("value", _number),
-        Column("weight", _number),
-    ], _sdg_checks(), example={
-        "indicator_code": "1.a", "dist_code": "3001", "year": "2569", "value": "6.4", "weight": "1"}),
-)}
-
-
-def _column_rule(column: Column) -> str:
-    kind = {"int": "whole number ≥ 0", "number": "number", "date": "date YYYY-MM-DD (CE)", "flag": "yes/no (1/0)",
-            "timestamp": "date-time YYYY-MM-DD HH:MM (CE)", "text": "text"}.get(column.kind)
-    if column.bounds:
-        kind = "whole number {} to {}".format(*column.bounds)
-    allowed = f"; one of {', '.join(column.allowed)}" if column.allowed else ""
-    return f"{'required' if column.required else 'optional'}; {kind}{allowed}"
-
-
-def template(name: str, fmt: str = "csv") -> bytes:
-    """A file to fill in: the contract's header and one valid example row (CSV in UTF-8 with BOM so
-    Thai Excel opens it; XLSX with a second sheet describing every column)."""
-    contract = CONTRACTS[name]
-    header = [c.name for c in contract.columns]
-    example = [contract.example.get(h, "") for h in header]
-    if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        csv.writer(buffer, lineterminator="\r\n").writerows([header, example])
-        return buffer.getvalue().encode("utf-8-sig")
-    if fmt != "xlsx":
-        raise ValueError(f"unknown template format {fmt!r}; csv or xlsx")
-    from openpyxl import Workbook
-    book = Workbook()
-    sheet = book.active
-    sheet.title = name
-    sheet.append(header)
-    sheet.append(example)
-    rules = book.create_sheet("columns")
-    rules.append(["column", "rule"])
-    for column in contract.columns:
-        rules.append([column.name, _column_rule(column)])
-    rules.append(["(key)", ", ".join(contract.key) + ": unique within the file; importing again updates"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-# --- validation ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Project:
-    budget: int
-    dist_code: str
-
-
+# --- what rows may refer to -----------------------------------------------------------------------
 @dataclass
 class _Reference:
-    """What a row may refer to, loaded once per import (a few hundred thousand small values at most)."""
+    """Loaded once per import (a few hundred thousand small values at most)."""
     subdistricts: set[str]
     districts: set[str]
     fiscal_years: set[int]
     indicators: set[str]
-    projects: dict[str, _Project]
-    reported: dict[str, int]  # the largest disbursement each PADME project has reported
+    budgets: dict[str, int]        # PADME project → budget
+    project_districts: dict[str, str]
+    reported: dict[str, int]       # PADME project → the largest disbursement it has reported
 
     @classmethod
     def load(cls, conn: Connection, contract: Contract) -> "_Reference":
         p, r = s.padme_project, s.padme_report
         padme = contract.source == "padme"
+        projects = conn.execute(select(p.c.project_id, p.c.budget_baht, p.c.dist_code)).all() if padme else []
         return cls(set(conn.execute(select(s.subdistrict.c.subdist_code)).scalars()),
                    set(conn.execute(select(s.district.c.dist_code)).scalars()),
                    set(conn.execute(select(s.fiscal_quarter.c.fiscal_year).distinct()).scalars()),
                    set(conn.execute(select(s.sdg_indicator.c.indicator_code)).scalars()),
-                   {row.project_id: _Project(row.budget_baht, row.dist_code) for row in conn.execute(
-                       select(p.c.project_id, p.c.budget_baht, p.c.dist_code))} if padme else {},
+                   {row.project_id: row.budget_baht for row in projects},
+                   {row.project_id: row.dist_code for row in projects},
                    dict(conn.execute(select(r.c.project_id, func.max(r.c.disb_actual_baht))
                                      .group_by(r.c.project_id)).all()) if padme else {})
 
-    def problem(self, contract: Contract, record: dict) -> tuple[str, str] | None:
-        """The first reference a record names that does not exist: (column, reason)."""
-        checks = (("subdist_code", self.subdistricts, "no such subdistrict code"),
-                  ("dist_code", self.districts, "no such district code"),
-                  ("fiscal_year", self.fiscal_years, "no such fiscal year (BE)"),
-                  ("survey_year", self.fiscal_years, "no such fiscal year (BE)"),
-                  ("year", self.fiscal_years, "no such year (BE)"),
-                  ("indicator_code", self.indicators, "no such SDG indicator"))
-        for column, known, reason in checks:
-            if column in record and record[column] not in known:
-                return column, reason
-        if contract.table is s.padme_report and record["project_id"] not in self.projects:
-            return "project_id", "no such PADME project (import the project first)"
-        return None
+    def missing(self, contract: Contract, frame: pd.DataFrame) -> list[tuple[str, pd.Series, str]]:
+        """(column, rows that name something that does not exist, reason), in the order checked."""
+        known = (("subdist_code", self.subdistricts, "no such subdistrict code"),
+                 ("dist_code", self.districts, "no such district code"),
+                 ("fiscal_year", self.fiscal_years, "no such fiscal year (BE)"),
+                 ("survey_year", self.fiscal_years, "no such fiscal year (BE)"),
+                 ("year", self.fiscal_years, "no such year (BE)"),
+                 ("indicator_code", self.indicators, "no such SDG indicator"))
+        out = [(column, ~frame[column].isin(list(values)), reason)
+               for column, values, reason in known if column in frame]
+        if contract.table is s.padme_report:
+            out.append(("project_id", ~frame["project_id"].isin(list(self.budgets)),
+                        "no such PADME project (import the project first)"))
+        return out
 
-    def district(self, record: dict) -> str | None:
-        """The district whose rollups a record moves."""
-        if "subdist_code" in record:
-            return record["subdist_code"][:4]
-        if "dist_code" in record:
-            return record["dist_code"]
-        project = self.projects.get(record.get("project_id"))
-        return project.dist_code if project else None
+    def district_of(self, frame: pd.DataFrame) -> pd.Series:
+        """The district whose rollups each row moves."""
+        if "subdist_code" in frame:
+            return frame["subdist_code"].str[:4]
+        if "dist_code" in frame:
+            return frame["dist_code"]
+        return frame["project_id"].map(self.project_districts)
 
 
-def _validate(contract: Contract, raw: dict[str, str], row_no: int, ref: _Reference,
-              problems: list[Problem]) -> dict | None:
-    record, ok = {}, True
+@dataclass
+class _Checked:
+    records: pd.DataFrame    # the good rows, parsed (index: row number)
+    problems: list[Problem]  # in row order
+    total: int               # problems found in the chunk (all of them, even past the cap)
+
+
+def _validate(contract: Contract, raw: pd.DataFrame, ref: _Reference, cap: int) -> _Checked:
+    """Every rule on every row of a chunk: column problems (all of them), then for a row whose cells
+    are all good the first missing reference, then the first broken row rule."""
+    found: list[tuple[pd.Series, str, pd.Series, str]] = []  # (rows, column, values shown, reason)
+    parsed = pd.DataFrame(index=raw.index)
+    bad = pd.Series(False, index=raw.index)
     for column in contract.columns:
-        text = (raw.get(column.name) or "").strip()
-        if not text:
-            if column.required:
-                problems.append(Problem(row_no, column.name, "", "required"))
-                ok = False
-            record[column.name] = None
-            continue
-        if column.allowed is not None and text not in column.allowed:
-            problems.append(Problem(row_no, column.name, text, f"not one of {', '.join(column.allowed)}"))
-            ok = False
-            continue
-        try:
-            record[column.name] = column.parse(text)
-        except ValueError as exc:
-            problems.append(Problem(row_no, column.name, text, str(exc)))
-            ok = False
-    if not ok:
-        return None
-    if missing := ref.problem(contract, record):
-        column, reason = missing
-        problems.append(Problem(row_no, column, str(record[column]), reason))
-        return None
+        text = raw[column.name].astype(str).str.strip() if column.name in raw else pd.Series("", index=raw.index)
+        empty = text == ""
+        if column.required:
+            found.append((empty, column.name, text, "required"))
+        reasons = pd.Series("", index=raw.index, dtype=object)
+        if column.allowed is not None:
+            reasons = reasons.mask(~empty & ~text.isin(column.allowed), f"not one of {', '.join(column.allowed)}")
+        values, parse_reasons = _parse(column, text.where(~empty, "0" if column.kind in ("int", "range") else ""))
+        reasons = reasons.mask((reasons == "") & ~empty, parse_reasons)
+        for reason in reasons[reasons != ""].unique():
+            found.append((reasons == reason, column.name, text, reason))
+        bad |= (reasons != "") | (empty & column.required)
+        parsed[column.name] = values.where(~empty, None) if column.kind != "flag" else values
+    for column, rows, reason in ref.missing(contract, parsed):
+        hit = rows & ~bad
+        found.append((hit, column, raw[column].astype(str).str.strip(), reason))
+        bad |= hit
     for check in contract.checks:
-        if found := check(record, ref):
-            column, reason = found
-            problems.append(Problem(row_no, column, str(record[column]), reason))
-            return None
-    return record
+        hit = check.breaks(parsed, ref).fillna(False).astype(bool) & ~bad
+        found.append((hit, check.column, raw[check.column].astype(str).str.strip(), check.reason))
+        bad |= hit
+    order = {c.name: i for i, c in enumerate(contract.columns)}
+    total = int(sum(int(rows.sum()) for rows, *_ in found))
+    problems = []
+    for rows, column, shown, reason in found:
+        picked = rows[rows].index[:cap]
+        problems += [Problem(int(r), column, str(shown.at[r]), reason) for r in picked]
+    problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
+    return _Checked(parsed[~bad], problems[:cap], total)
 
 
-def _latest_date(record: dict) -> dt.date | None:
-    """The newest event date in a record (…_on dates, a report's reported_at)."""
-    dates = [v.date() if isinstance(v, dt.datetime) else v for k, v in record.items()
-             if isinstance(v, dt.date) and (k.endswith("_on") or k == "reported_at")]
-    return max(dates, default=None)
+def _key_digests(contract: Contract, frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit digest of each row's natural key: 8 bytes a row, whatever the file's size."""
+    return pd.util.hash_pandas_object(frame[list(contract.key)].astype(str), index=False).to_numpy()
+
+
+def _duplicates(contract: Contract, path: Path, digests: list[np.ndarray], ref: _Reference) -> list[Problem]:
+    """Rows whose key an earlier row already had. The digests are sorted once; only when two match is
+    the file read again, to name the rows (a digest clash alone is no error)."""
+    ordered = np.concatenate(digests) if digests else np.empty(0, dtype=np.uint64)
+    ordered.sort()
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return []
+    problems, first = [], {}
+    for raw in read_chunks(path):
+        checked = _validate(contract, raw, ref, 0)
+        rows = checked.records[np.isin(_key_digests(contract, checked.records), repeated)]
+        for row_no, key in zip(rows.index, rows[list(contract.key)].itertuples(index=False, name=None)):
+            if key in first:
+                problems.append(Problem(int(row_no), ", ".join(contract.key), " / ".join(map(str, key)),
+                                        f"duplicate key (first at row {first[key]})"))
+            else:
+                first[key] = int(row_no)
+    return problems
 
 
 # --- writing ---------------------------------------------------------------------------------------
-def _upsert(conn: Connection, contract: Contract, records: list[dict]) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(contract.table)
-    updates = {c.name: stmt.excluded[c.name] for c in contract.table.columns if c.name not in contract.key}
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(contract.key), set_=updates), records)
+def _db_values(table: Table, frame: pd.DataFrame) -> list[tuple]:
+    """The table's columns in order as plain driver values: ISO text for dates and times (what
+    SQLAlchemy stores in SQLite, and what PostgreSQL's COPY reads), 1/0 for flags, None for empty."""
+    columns = []
+    for column in table.columns:
+        values = frame[column.name]
+        if isinstance(column.type, DateTime):
+            values = values.dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+        elif isinstance(column.type, Date):
+            values = values.dt.strftime("%Y-%m-%d")
+        elif isinstance(column.type, Boolean):
+            values = values.astype(int)
+        values = values.astype(object)
+        columns.append(values.where(values.notna(), None))
+    return list(zip(*columns))
 
 
-def _previous_districts(conn: Connection, contract: Contract, records: list[dict]) -> set[str]:
-    """Districts the chunk's existing rows sit in now: a row that moves leaves a rollup to rebuild."""
+def _stage(conn: Connection, table: Table) -> Table:
+    """A copy of the table's columns, private to this transaction, that a chunk is COPYed into
+    (PostgreSQL); it disappears with the transaction, committed or rolled back."""
+    name = f"import_stage_{table.name}"
+    conn.exec_driver_sql(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{name}" (LIKE "{table.name}") ON COMMIT DROP')
+    return Table(name, MetaData(), *(SqlColumn(c.name, c.type) for c in table.columns))
+
+
+def _write(conn: Connection, contract: Contract, records: pd.DataFrame) -> set[str]:
+    """Upsert the chunk; returns the districts its existing rows sat in before (a row may move)."""
     table = contract.table
-    if "dist_code" not in table.c or len(contract.key) != 1:
-        return set()
-    key = table.c[contract.key[0]]
-    found: set[str] = set()
-    ids = [r[contract.key[0]] for r in records]
-    for start in range(0, len(ids), 5_000):  # below every driver's limit on bound parameters
-        found.update(conn.execute(select(table.c.dist_code).distinct()
-                                  .where(key.in_(ids[start:start + 5_000]))).scalars())
-    return found
+    rows = _db_values(table, records)
+    names = [c.name for c in table.columns]
+    single_key_dist = "dist_code" in table.c and len(contract.key) == 1
+    if conn.dialect.name == "postgresql":
+        stage = _stage(conn, table)
+        with conn.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f'COPY "{stage.name}" ({", ".join(names)}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        moved = set()
+        if single_key_dist:
+            key = contract.key[0]
+            moved = set(conn.execute(select(table.c.dist_code).distinct()
+                                     .join(stage, stage.c[key] == table.c[key])).scalars())
+        stmt = postgresql.insert(table).from_select(names, select(*stage.c))
+        conn.execute(stmt.on_conflict_do_update(index_elements=list(contract.key),
+                                                set_={n: stmt.excluded[n] for n in names if n not in contract.key}))
+        conn.execute(stage.delete())
+        return moved
+    moved = set()
+    if single_key_dist:
+        key, ids = contract.key[0], records[contract.key[0]].tolist()
+        for start in range(0, len(ids), 5_000):  # below SQLite's limit on bound parameters
+            moved.update(conn.execute(select(table.c.dist_code).distinct()
+                                      .where(table.c[key].in_(ids[start:start + 5_000]))).scalars())
+    stmt = sqlite.insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=list(contract.key),
+                                      set_={n: stmt.excluded[n] for n in names if n not in contract.key})
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=names)
+    order = [names.index(p) for p in compiled.positiontup]
+    conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
+    return moved
 
 
-def _derive(contract: Contract, record: dict, now: dt.datetime) -> dict:
-    if "subdist_code" in record:
-        record = {**record, "dist_code": record["subdist_code"][:4]}
+def _derive(contract: Contract, records: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    out = records.copy()
+    if "subdist_code" in out:
+        out["dist_code"] = out["subdist_code"].str[:4]
     if "updated_at" in contract.table.c:
-        record = {**record, "updated_at": now}
-    return record
+        out["updated_at"] = pd.Timestamp(now)
+    return out
 
 
-def _key_hash(key: tuple) -> int:
-    """A signed 64-bit digest of a natural key: 8 bytes a row, whatever the file's size."""
-    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
-def _duplicates(contract: Contract, path: Path, hashes: array) -> list[Problem]:
-    """Rows whose key an earlier row already had. The file's key digests are sorted once; only when
-    two digests collide is the file read again, to name the rows (a digest clash alone is no error)."""
-    import numpy as np
-    ordered = np.frombuffer(hashes, dtype=np.int64)  # the digests themselves, sorted in place:
-    ordered.sort()                                    # sorted() would take 48 bytes a row
-    repeated = set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
-    if not repeated:
-        return []
-    problems, first = [], {}
-    for row_no, raw in enumerate(read_rows(path), start=2):
-        try:
-            key = tuple(c.parse((raw.get(c.name) or "").strip()) for c in contract.columns
-                        if c.name in contract.key)
-        except ValueError:
-            continue
-        if _key_hash(key) not in repeated:
-            continue
-        if key in first:
-            problems.append(Problem(row_no, ", ".join(contract.key), " / ".join(map(str, key)),
-                                    f"duplicate key (first at row {first[key]})"))
-        else:
-            first[key] = row_no
-    return problems
+def _latest_date(records: pd.DataFrame) -> dt.date | None:
+    """The newest event date among the rows (…_on dates, a report's reported_at)."""
+    columns = [c for c in records if c.endswith("_on") or c == "reported_at"]
+    if not columns or records.empty:
+        return None
+    latest = records[columns].max().max()
+    return None if pd.isna(latest) else pd.Timestamp(latest).date()
 
 
 def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> dict:
@@ -516,40 +380,43 @@ def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> d
     if source not in CONTRACTS:
         raise ValueError(f"unknown source {source!r}; one of {', '.join(CONTRACTS)}")
     contract, path = CONTRACTS[source], Path(path)
-    started, problems, districts = utcnow(), [], set()
-    hashes, n_rows, latest = array("q"), 0, None
+    started = utcnow()
+    problems: list[Problem] = []
+    total, n_rows, latest = 0, 0, None
+    districts: set[str] = set()
+    digests: list[np.ndarray] = []
     try:
         with engine.begin() as conn:
             ref = _Reference.load(conn, contract)
-            chunk: dict[tuple, dict] = {}
-            for row_no, raw in enumerate(read_rows(path), start=2):
-                if row_no == 2:
-                    missing = [c.name for c in contract.columns if c.required and c.name not in raw]
+            header_ok = True
+            for raw in read_chunks(path):
+                if n_rows == 0:
+                    missing = [c.name for c in contract.columns if c.required and c.name not in raw.columns]
                     if missing:
                         problems.append(Problem(1, ", ".join(missing), "", "required column(s) missing from the header"))
+                        total, header_ok = 1, False
                         break
-                n_rows += 1
-                record = _validate(contract, raw, row_no, ref, problems)
-                if record is None:
-                    continue
-                key = tuple(record[k] for k in contract.key)
-                hashes.append(_key_hash(key))
-                if problems or key in chunk:
+                n_rows += len(raw)
+                checked = _validate(contract, raw, ref, MAX_REPORTED)
+                problems += checked.problems[:max(0, MAX_REPORTED - len(problems))]
+                total += checked.total
+                records = checked.records
+                digests.append(_key_digests(contract, records))
+                if total:
                     continue  # keep validating to report every problem, but write nothing more
-                chunk[key] = _derive(contract, record, started)
-                districts.add(ref.district(record))
-                if (day := _latest_date(record)) and (latest is None or day > latest):
-                    latest = day
-                if len(chunk) >= CHUNK_ROWS:
-                    _write(conn, contract, chunk, districts)
-            if n_rows == 0 and not problems:
-                problems.append(Problem(1, "", "", "the file has no data rows"))
-            if not any(p.row == 1 for p in problems):
-                problems = sorted(problems + _duplicates(contract, path, hashes), key=lambda p: p.row)
-            if problems:
-                raise ImportRejected(path.name, problems[:MAX_REPORTED], len(problems))
-            _write(conn, contract, chunk, districts)
-            districts.discard(None)
+                records = records[~records.duplicated(list(contract.key))]  # a repeat is reported at the end
+                districts.update(ref.district_of(records).dropna())
+                districts.update(_write(conn, contract, _derive(contract, records, started)))
+                day = _latest_date(records)
+                latest = day if latest is None or (day and day > latest) else latest
+            if n_rows == 0 and header_ok:
+                problems, total = [Problem(1, "", "", "the file has no data rows")], 1
+            if header_ok and n_rows:
+                repeats = _duplicates(contract, path, digests, ref)
+                total += len(repeats)
+                problems = sorted(problems + repeats[:MAX_REPORTED], key=lambda p: p.row)
+            if total:
+                raise ImportRejected(path.name, problems[:MAX_REPORTED], total)
             rollups.rebuild(conn, contract.source, districts)
             versions.bump(conn, contract.source, latest or started.date())
             _log(conn, contract.source, path.name, user, started, n_rows, True, f"{contract.name}: {n_rows} rows")
@@ -558,14 +425,6 @@ def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> d
             _log(conn, contract.source, path.name, user, started, n_rows, False, rejected.report())
         raise
     return {"source": contract.name, "file": path.name, "rows": n_rows, "districts": len(districts)}
-
-
-def _write(conn: Connection, contract: Contract, chunk: dict[tuple, dict], districts: set) -> None:
-    if chunk:
-        records = list(chunk.values())
-        districts.update(_previous_districts(conn, contract, records))
-        _upsert(conn, contract, records)
-        chunk.clear()
 
 
 def _log(conn, source, name, user, started, n_rows, accepted, report) -> None:

@@ -432,8 +432,8 @@ def test_every_templates_example_row_is_a_valid_import(engine, tmp_path, fmt):
         path = tmp_path / f"{name}.{fmt}"
         path.write_bytes(imports.template(name, fmt))
         assert imports.import_file(engine, name, path)["rows"] == 1, name
-    first = next(imports.read_rows(tmp_path / f"padme_projects.{fmt}"))
-    assert list(first) == [c.name for c in imports.CONTRACTS["padme_projects"].columns]
+    first = next(imports.read_chunks(tmp_path / f"padme_projects.{fmt}"))
+    assert list(first.columns) == [c.name for c in imports.CONTRACTS["padme_projects"].columns]
 
 
 def test_the_cli_writes_a_template(tmp_path):
@@ -445,3 +445,13 @@ def test_the_cli_writes_a_template(tmp_path):
     book = load_workbook(out)
     assert book.sheetnames == ["padme_reports", "columns"]
     assert [c.value for c in book["padme_reports"][1]][:2] == ["project_id", "quarter"]
+
+
+def test_thai_digits_and_thousands_separators_are_read_as_numbers(engine, tmp_path):
+    row = dict(zip(HEADER, GOOD)) | {"project_id": "C2570-3001-THAI1", "approved_baht": "๔๕๐,๐๐๐",
+                                     "disbursed_baht": "300,000", "fiscal_year": "๒๕๗๐"}
+    imports.import_file(engine, "cebrs", write_csv(tmp_path / "thai-digits.csv", [[row[h] for h in HEADER]]))
+    with engine.connect() as conn:
+        stored = conn.execute(select(s.cebrs_project.c.approved_baht, s.cebrs_project.c.fiscal_year)
+                              .where(s.cebrs_project.c.project_id == "C2570-3001-THAI1")).one()
+    assert tuple(stored) == (450_000, 2570)
