@@ -1,5 +1,13 @@
-"""docs/BENCHMARKS.md from one run's figures, and the verdict on each target (issue 8's list)."""
+"""docs/BENCHMARKS.md from one run's figures, and the verdict on each target (issue 8's list).
+
+The tables are generated; the reading of them (what profiling found, why a target is missed) is
+written by hand in bench/analysis.md and appended.
+"""
 from __future__ import annotations
+
+from pathlib import Path
+
+ANALYSIS = Path(__file__).with_name("analysis.md")
 
 KB = 1024
 
@@ -129,6 +137,8 @@ def render(run: dict) -> str:
                 "file ten times larger costs megabytes, not its size. (Sorting the digests with "
                 "`sorted()` once boxed each into a 32-byte int: 48 bytes a row, found with `tracemalloc`.)",
                 ""]
+    if ANALYSIS.exists():
+        out += [ANALYSIS.read_text()]
     return "\n".join(out)
 
 
