@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ("overview", "profile", "padme", "cebrs", "thaiqm", "sdg", "health")
+PAGES = ("overview", "profile", "padme", "cebrs", "thaiqm", "sdg", "health", "admin", "imports")
+ADMIN_PAGES = ("admin", "imports")  # measured as the demo's admin; the others as its executive
 LEVELS = {"nation": {}, "province": {"level": "province", "area": "30"},
           "district": {"level": "district", "area": "3001"}}
 
@@ -25,12 +26,14 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _session(level: dict):
+def _session(level: dict, role: str):
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(APP, default_timeout=600)
     for key, value in {"lang": "th", **level}.items():
         at.query_params[key] = value
     at.run()
+    if role != "executive":
+        at.selectbox(key="demo_role").set_value(role).run()
     if at.exception:
         raise RuntimeError(f"the app failed to start: {at.exception[0].message}")
     return at
@@ -40,8 +43,8 @@ def _timed(at, page: str) -> float:
     started = time.perf_counter()
     at.switch_page(f"pages/{page}.py").run()
     seconds = time.perf_counter() - started
-    if at.exception:
-        raise RuntimeError(f"pages/{page}.py failed: {at.exception[0].message}")
+    if at.exception or at.error:
+        raise RuntimeError(f"pages/{page}.py failed: {(at.exception or at.error)[0]}")
     return seconds
 
 
@@ -53,7 +56,7 @@ def measure(url: str, repeats: int, pages=PAGES, levels=tuple(LEVELS)) -> list[d
     rows = []
     for page in pages:
         for level in levels:
-            at = _session(LEVELS[level])
+            at = _session(LEVELS[level], "admin" if page in ADMIN_PAGES else "executive")
             cold, warm = [], []
             for _ in range(repeats):
                 st.cache_data.clear()
