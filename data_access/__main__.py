@@ -5,7 +5,10 @@
   seed [--scale S] [--as-of YYYY-MM-DD] [--if-empty] [--force]
                              fill the database with deterministic demo data; refuses a configured
                              (non-embedded) database unless --force
+  upgrade                    add the tables this build has and the database lacks; record the schema version
   status                     each source's data version and the date its data runs through
+  snapshot [--date YYYY-MM-DD]
+                             store this week's KPIs of every area and the late projects (weekly review)
   import SOURCE FILE         validate and import a One Data export (CSV or XLSX), all or nothing;
                              exit 0 with a summary, or 1 with the report of every problem
   template SOURCE [--xlsx] [-o FILE]
@@ -29,7 +32,7 @@ import time
 
 from sqlalchemy.exc import IntegrityError
 
-from . import accounts, db, imports, queries, schema, seed as seeding, simulate, versions
+from . import accounts, db, imports, queries, schema, seed as seeding, simulate, snapshots, versions
 from .areas import load_reference
 from .settings import demo_scale, resolve
 
@@ -44,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="do nothing when the database is already seeded")
     s.add_argument("--force", action="store_true", help="allow seeding a configured (non-embedded) database")
     sub.add_parser("status", help="data versions")
+    sub.add_parser("upgrade", help="add missing tables and record the schema version")
+    snap = sub.add_parser("snapshot", help="the weekly KPI snapshot")
+    snap.add_argument("--date", type=dt.date.fromisoformat, default=None, help="a day of the week (default today)")
     imp = sub.add_parser("import", help="import a One Data export")
     imp.add_argument("source", choices=sorted(imports.CONTRACTS))
     imp.add_argument("file", type=Path)
@@ -148,6 +154,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return _users(engine, args)
+    if args.command == "upgrade":
+        added = db.upgrade(engine)
+        print(f"schema version {schema.SCHEMA_VERSION}; tables added: {', '.join(added) or 'none'}")
+        return 0
+    if args.command == "snapshot":
+        try:
+            taken = snapshots.take(engine, args.date)
+        except ValueError as exc:
+            print(f"snapshot: {exc}", file=sys.stderr)
+            return 2
+        print(f"week of {taken['week']}: {taken['values']} KPI values ({taken['period'].label('en')}), "
+              f"{taken['late']} late or at-risk projects")
+        return 0
     if args.command == "simulate":
         return simulate.main(engine, args)
     status = queries.data_status(engine)

@@ -42,6 +42,17 @@ def create_schema(engine: Engine) -> None:
     schema.metadata.create_all(engine)
 
 
+def upgrade(engine: Engine) -> list[str]:
+    """Bring a database made by an older build up to this schema: create the tables it lacks and
+    record the version. Every change so far has only added tables; one that alters a column needs a
+    migration of its own (docs/DEPLOYMENT.md, Upgrades)."""
+    before = set(inspect(engine).get_table_names())
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        mark_schema(conn)
+    return sorted(set(schema.metadata.tables) - before)
+
+
 def drop_schema(engine: Engine) -> None:
     schema.metadata.drop_all(engine)
 

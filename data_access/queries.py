@@ -10,7 +10,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import BigInteger, Engine, Float, and_, case, cast, func, literal, select, union
 
-from metrics.fiscal import FiscalQuarter, fiscal_quarter_of
+from metrics import kpis
+from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of
 
 from . import schema as s
 from .scope import NATION, Area, Viewer
@@ -183,3 +184,23 @@ def subdistrict_figures(engine: Engine, viewer: Viewer, dist_code: str, period: 
     counts = ["n_target", "n_helped", "n_relief_projects", "approved_baht", "disbursed_baht"]
     out[counts] = out[counts].fillna(0).astype("int64")
     return out.rename(columns={"subdist_code": "area_code"})
+
+
+def padme_target_due(engine: Engine, period: FiscalQuarter) -> float | None:
+    """The national overall target due on the day PADME data runs through (pro rata mid-quarter)."""
+    end = quarter_targets(engine, period).get("overall")
+    if end is None:
+        return None
+    previous = quarter_targets(engine, period.previous()).get("overall", 0.0) if period.quarter > 1 else 0.0
+    through = data_status(engine).set_index("source")["data_through"].get("padme")
+    elapsed = 1.0 if through is None or pd.isna(through) else elapsed_share(period, pd.Timestamp(through).date())
+    return kpis.target_due(previous, end, elapsed)
+
+
+def kpi_frame(engine: Engine, viewer: Viewer, source: str, area: Area, period: FiscalQuarter,
+              by: str = "total") -> pd.DataFrame:
+    """One row per `by` area with the source's rollup sums and its KPI columns (metrics.kpis)."""
+    rolled = rollup(engine, viewer, source, area, period, by)
+    if source == "padme":
+        return kpis.padme(rolled, padme_target_due(engine, period))
+    return kpis.cebrs(rolled) if source == "cebrs" else kpis.thaiqm(rolled)

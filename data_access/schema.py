@@ -12,7 +12,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, Date
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
-SCHEMA_VERSION = "2"  # bump with every change to the tables below; stored in dataset_meta
+SCHEMA_VERSION = "3"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")
@@ -291,6 +291,41 @@ import_log = Table(
     _one_of("source", SOURCES),
 )
 Index("ix_import_log_source_time", import_log.c.source, import_log.c.finished_at)
+
+# --- weekly review -----------------------------------------------------------------------------------
+# A snapshot of every KPI of every area, once a week (python -m data_access snapshot, or the first view
+# of a new week), so a meeting can see what changed since any earlier week.
+kpi_snapshot = Table(
+    "kpi_snapshot", metadata,
+    Column("week_start", Date, primary_key=True),        # the Monday of the week (Bangkok)
+    Column("area_code", String(10), primary_key=True),   # "TH", a region4 code, a province or district code
+    Column("kpi", String(32), primary_key=True),         # a metrics.kpis.KPIS key
+    Column("level", String(10), nullable=False),
+    Column("fiscal_year", SmallInteger, nullable=False),
+    Column("quarter", SmallInteger, nullable=False),
+    Column("value", Float, nullable=True),               # NULL: no data for the area
+    Column("taken_at", DateTime, nullable=False),
+)
+Index("ix_kpi_snapshot_week_level", kpi_snapshot.c.week_start, kpi_snapshot.c.level)
+
+late_project_snapshot = Table(
+    "late_project_snapshot", metadata,
+    Column("week_start", Date, primary_key=True),
+    Column("project_id", String(32), primary_key=True),
+    Column("dist_code", String(4), nullable=False),
+    Column("status", String(12), nullable=False),
+    _one_of("status", ("late", "at_risk")),
+)
+
+kpi_note = Table(
+    "kpi_note", metadata,
+    Column("week_start", Date, primary_key=True),
+    Column("area_code", String(10), primary_key=True),
+    Column("kpi", String(32), primary_key=True),
+    Column("note", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("written_at", DateTime, nullable=False),
+)
 
 # --- accounts and audit ----------------------------------------------------------------------------
 account = Table(

@@ -102,3 +102,13 @@ def thai_time(utc: dt.datetime, lang: str = "th") -> str:
     """A stored UTC moment as Thailand reads it: "21 พ.ย. 2569 09:42" (BE) or "21 Nov 2026 09:42"."""
     local = utc.replace(tzinfo=dt.timezone.utc).astimezone(BANGKOK)
     return f"{thai_date(local.date(), lang)} {local:%H:%M}"
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week `day` falls in: the weekly review's unit."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def bangkok_today(now_utc: dt.datetime | None = None) -> dt.date:
+    now = (now_utc or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)).replace(tzinfo=dt.timezone.utc)
+    return now.astimezone(BANGKOK).date()

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from data_access import accounts, audit, db, queries
 from data_access.scope import Area, Viewer
 from metrics import kpis, sdg
-from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
+from metrics.fiscal import FiscalQuarter, comparison_period
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,11 +50,7 @@ def periods(url: str, version_key: tuple) -> list[FiscalQuarter]:
 def kpi_frame(url: str, version: int, viewer: Viewer, source: str, area: Area,
               period: FiscalQuarter, by: str) -> pd.DataFrame:
     """One row per `by` area with the source's rollup sums and KPI columns."""
-    e = engine(url)
-    frame = queries.rollup(e, viewer, source, area, period, by)
-    if source == "padme":
-        return kpis.padme(frame, padme_target_due(e, period))
-    return kpis.cebrs(frame) if source == "cebrs" else kpis.thaiqm(frame)
+    return queries.kpi_frame(engine(url), viewer, source, area, period, by)
 
 
 @st.cache_data(ttl="24h", max_entries=8, show_spinner=False)
@@ -117,17 +113,6 @@ def account_listing(url: str, viewer: Viewer) -> pd.DataFrame:
 
 def audit_log(url: str, viewer: Viewer, limit: int = 500) -> pd.DataFrame:
     return audit.recent(engine(url), viewer, limit)
-
-
-def padme_target_due(e: Engine, period: FiscalQuarter) -> float | None:
-    """The national overall target due on the day PADME data runs through (pro rata mid-quarter)."""
-    end = queries.quarter_targets(e, period).get("overall")
-    if end is None:
-        return None
-    previous = queries.quarter_targets(e, period.previous()).get("overall", 0.0) if period.quarter > 1 else 0.0
-    through = queries.data_status(e).set_index("source")["data_through"].get("padme")
-    elapsed = 1.0 if through is None else elapsed_share(period, pd.Timestamp(through).date())
-    return kpis.target_due(previous, end, elapsed)
 
 
 @st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
