@@ -20,6 +20,7 @@ st.navigation([
             help=t("nav_profile_help", lang)),
     *[st.Page(f"pages/{source}.py", title=t(f"nav_{source}", lang), url_path=source,
               help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
+    st.Page("pages/weekly.py", title=t("nav_weekly", lang), url_path="weekly", help=t("nav_weekly_help", lang)),
     st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
             visibility="visible" if auth.session_role() == "admin" else "hidden"),
     st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",

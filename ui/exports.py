@@ -8,6 +8,7 @@ Thai Excel opens it in the right encoding.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import streamlit as st
@@ -36,13 +37,18 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return safe_cells(frame).to_csv(index=False).encode("utf-8-sig")
 
 
+def sheet_title(name: str) -> str:
+    """Excel refuses / \\ ? * [ ] : in a sheet's title and more than 31 characters."""
+    return re.sub(r"[/\\?*\[\]:]", "-", name)[:31]
+
+
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One sheet per frame, bold header, columns wide enough to read."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = safe_cells(frame)
-            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            safe.to_excel(writer, sheet_name=sheet_title(name), index=False)
             sheet = writer.book.worksheets[-1]
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
@@ -52,7 +58,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def _record(url: str, viewer_name: str, scope: str, what: str, rows: int) -> None:
+def record(url: str, viewer_name: str, scope: str, what: str, rows: int) -> None:
     audit.log(data.engine(url), viewer_name, "export", scope, f"{what}: {rows} rows")
 
 
@@ -63,6 +69,6 @@ def buttons(ctx, frame: pd.DataFrame, name: str, scope: str, key: str) -> None:
     # of a few thousand rows on every rerun cost 0.7 s of a page's server time.
     with st.container(horizontal=True, gap="small"):
         st.download_button(t("download_csv", ctx.lang), lambda: to_csv(frame), f"{name}.csv", "text/csv",
-                           key=f"{key}-csv", on_click=_record, args=args, type="tertiary")
+                           key=f"{key}-csv", on_click=record, args=args, type="tertiary")
         st.download_button(t("download_xlsx", ctx.lang), lambda: to_xlsx({name: frame}), f"{name}.xlsx",
-                           XLSX_MIME, key=f"{key}-xlsx", on_click=_record, args=args, type="tertiary")
+                           XLSX_MIME, key=f"{key}-xlsx", on_click=record, args=args, type="tertiary")

@@ -18,7 +18,7 @@ from data_access.scope import NotPermitted, Viewer
 from data_access.settings import DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import auth, data, live, urlstate
+from . import auth, data, live, urlstate, weekly_data
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -150,6 +150,7 @@ def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
     st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
     ctx = start(needs_period)
     live.watch(ctx.url, ctx.versions, ctx.lang)
+    weekly_data.ensure_this_week(ctx.url)
     try:
         render(ctx)
     except NotPermitted as refusal:

@@ -1,0 +1,124 @@
+"""The weekly review page (AppTest) on a database of its own: a snapshot a week earlier, then
+Nakhon Ratchasima pays out relief and reports a project late; the page shows the movers, the new late
+project, keeps the meeting's note, and its Excel brief carries the same figures."""
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, imports, queries, schema as s, snapshots
+from data_access.scope import EVERYONE, NATION
+from data_access.seed import seed
+from metrics.fiscal import FiscalQuarter
+from tests.conftest import AS_OF
+from ui import exports, fmt
+from ui.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+LAST_WEEK, THIS_WEEK = dt.date(2026, 11, 9), dt.date(2026, 11, 16)
+
+
+@pytest.fixture(scope="module")
+def review_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("weekly")
+    url = f"sqlite:///{folder / 'warroom.db'}"
+    engine = db.engine_for(url)
+    seed(engine, "test", AS_OF)
+    snapshots.take(engine, LAST_WEEK)
+    relief = folder / "relief.csv"
+    relief.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
+                      "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
+                      "C2570-3001-WEEK,2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
+                      "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
+    imports.import_file(engine, "cebrs", relief)
+    late_before = set(snapshots.late(engine, EVERYONE, NATION, LAST_WEEK).project_id)
+    with engine.connect() as conn:
+        project = next(p for p in conn.execute(select(s.padme_project.c.project_id).where(
+            s.padme_project.c.fiscal_year == 2570, s.padme_project.c.dist_code.like("30%"))
+            .order_by(s.padme_project.c.project_id)).scalars() if p not in late_before)
+    report = folder / "late.csv"
+    report.write_text("project_id,quarter,result_text,indicator_result,disb_target_baht,disb_actual_baht,"
+                      f"committed_baht,status,problems,reported_at\n{project},1,ล่าช้า,,0,0,0,late,,2026-11-19 09:00\n",
+                      encoding="utf-8")
+    imports.import_file(engine, "padme_reports", report)
+    return url, project
+
+
+@pytest.fixture
+def page(review_db, monkeypatch):
+    from ui import weekly_data, weekly_view
+    monkeypatch.setenv("WARROOM_DB_URL", review_db[0])
+    for module in (weekly_data, weekly_view):  # the meeting is on Friday 20 Nov 2026
+        monkeypatch.setattr(module, "bangkok_today", lambda: AS_OF)
+
+    def open_(lang="th", **query):
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in {"lang": lang, **query}.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page("pages/weekly.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+    return open_
+
+
+def test_the_first_view_of_the_week_stores_its_snapshot_and_compares_with_last_week(page, review_db):
+    at = page()
+    assert snapshots.weeks(db.engine_for(review_db[0])) == [THIS_WEEK, LAST_WEEK]
+    assert at.selectbox(key="weekly_week").value == LAST_WEEK
+
+
+def test_movers_show_the_province_that_paid_out(page, review_db):
+    at = page(lang="en")
+    engine = db.engine_for(review_db[0])
+    now = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, FiscalQuarter(2570, 1)).iloc[0]
+    shown = {m.label: m.value for m in at.metric}
+    assert fmt.pct(now.disbursed_pct) in [m.value for m in at.metric]
+    improved = [df.value for df in at.dataframe if t("weekly_col_change", "en") in df.value.columns]
+    assert any(len(df) and df.iloc[0][t("col_area", "en")] == "Nakhon Ratchasima" for df in improved)
+    assert shown  # every headline KPI has its figure
+
+
+def test_the_new_late_project_is_listed(page, review_db):
+    at = page(lang="en")
+    late = next(df.value for df in at.dataframe if t("col_project", "en") in df.value.columns)
+    assert list(late[t("col_project", "en")]) == [review_db[1]]
+
+
+def test_a_note_is_saved_and_shown_again(page, review_db):
+    at = page()
+    field = "note-nation-None-cebrs_disbursed_pct"
+    at.text_area(key=field).input("เร่งรัดการเบิกจ่ายงบภัยแล้ง")
+    at.button(key=f"save-{field}").click().run()
+    stored = snapshots.notes(db.engine_for(review_db[0]), EVERYONE, NATION, [THIS_WEEK])
+    assert list(stored.note) == ["เร่งรัดการเบิกจ่ายงบภัยแล้ง"]
+    assert page().text_area(key=field).value == "เร่งรัดการเบิกจ่ายงบภัยแล้ง"
+
+
+def test_the_excel_brief_holds_the_figures_on_screen(page, review_db, monkeypatch, press_downloads):
+    files = []
+    real = exports.to_xlsx
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.append(sheets) or real(sheets))
+    at = page()
+    sheets = files[-1]
+    assert {"PADME", "CEBRS", "THAIQM"} <= set(sheets)
+    cebrs = sheets["CEBRS"]
+    row = cebrs[(cebrs["KPI"] == t("cebrs_disbursed_pct", "th")) & (cebrs[t("col_area", "th")] == "นครราชสีมา")]
+    engine = db.engine_for(review_db[0])
+    now = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, FiscalQuarter(2570, 1), "province").set_index("area_code")
+    assert row[t("weekly_col_now", "th")].iloc[0] == pytest.approx(now.at["30", "disbursed_pct"])
+    back = pd.read_excel(io.BytesIO(real(sheets)), sheet_name=None)
+    assert "นครราชสีมา" in back["CEBRS"][t("col_area", "th")].tolist()
+    assert exports.sheet_title(t("weekly_new_late", "th")) in back
+
+
+def test_a_governor_reviews_their_own_province(page):
+    at = page()
+    at.selectbox(key="demo_role").set_value("governor").run()
+    at.selectbox(key="demo_prov").set_value("30").run()
+    assert not at.exception and not at.error
+    assert "นครราชสีมา" in at.caption[0].value

@@ -1,0 +1,41 @@
+"""The week's snapshot, taken on the first view of a new week (issue: "automatically on the first view").
+
+Checked once per week per server process: after that a set in memory answers, so an ordinary page
+view costs nothing. A failure to snapshot never stops a page; the meeting page then says no earlier
+snapshot exists.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access import snapshots
+from metrics.fiscal import bangkok_today, week_start
+
+from . import data
+
+_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource(show_spinner=False)
+def _done() -> set:
+    return set()
+
+
+def ensure_this_week(url: str) -> None:
+    week = week_start(bangkok_today())
+    if (url, week) in _done():
+        return
+    with _LOCK:
+        if (url, week) in _done():
+            return
+        try:
+            if week not in snapshots.weeks(data.engine(url)):
+                snapshots.take(data.engine(url))
+            _done().add((url, week))
+        except (ValueError, SQLAlchemyError) as exc:  # no data yet, or a read-only database
+            log.warning("weekly snapshot not taken: %s", exc)

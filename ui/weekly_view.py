@@ -1,0 +1,183 @@
+"""Blocks of the weekly review: each headline KPI's change since a chosen snapshot, its movers and
+red turns among the areas one level down, the meeting's note; new late projects; the Excel brief.
+
+"Now" is today's figure (the same cached frame the overview shows); "then" is the snapshot of the
+chosen week. Snapshots are taken by the shell on the first view of a week (ui.weekly_data).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from data_access import snapshots
+from data_access.scope import Area
+from metrics import kpis, weekly
+from metrics.fiscal import bangkok_today, thai_date, week_start
+
+from . import config, data, exports, fmt
+from .i18n import t
+from .shell import Context
+
+REVIEWED = ("padme_disbursed_pct", "padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+
+
+@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
+def _then(url: str, viewer, area: Area, week: dt.date, kpi: str) -> pd.DataFrame:
+    return snapshots.values(data.engine(url), viewer, area, week, kpi)
+
+
+@st.cache_data(ttl="1h", max_entries=64, show_spinner=False)
+def _late(url: str, viewer, area: Area, week: dt.date) -> pd.DataFrame:
+    return snapshots.late(data.engine(url), viewer, area, week)
+
+
+def choose_week(ctx: Context) -> dt.date | None:
+    """The snapshot to compare with: any week before this one, the latest by default."""
+    this_week = week_start(bangkok_today())
+    earlier = [w for w in snapshots.weeks(data.engine(ctx.url)) if w < this_week]
+    if not earlier:
+        st.info(t("weekly_none", ctx.lang))
+        return None
+    return st.selectbox(t("weekly_compare", ctx.lang), earlier, key="weekly_week",
+                        format_func=lambda w: thai_date(w, ctx.lang))
+
+
+def _named(frame: pd.DataFrame, names: pd.DataFrame, lang: str) -> pd.DataFrame:
+    name = "name_th" if lang == "th" else "name_en"
+    return frame.merge(names[["area_code", name]], on="area_code", how="left").rename(columns={name: "name"})
+
+
+def kpi_changes(ctx: Context, area: Area, week: dt.date, key: str) -> dict:
+    """The KPI's figures now and then for the area and its children (for the page and the brief)."""
+    kpi = kpis.KPIS[key]
+    version = ctx.version(kpi.source)
+    own_now = data.totals(ctx.url, version, ctx.viewer, kpi.source, area, ctx.period).get(kpi.column)
+    then = _then(ctx.url, ctx.viewer, area, week, key)
+    own_then = then.loc[then.level == area.level, "value"]
+    out = {"kpi": kpi, "now": own_now, "then": None if own_then.empty else own_then.iloc[0],
+           "children": pd.DataFrame(columns=["area_code", "value", "previous", "change", "gain", "name"])}
+    if area.level == "district":
+        return out
+    now_children = data.children(ctx.url, version, ctx.viewer, kpi, area, ctx.period)
+    now_frame = now_children[["area_code", kpi.column]].rename(columns={kpi.column: "value"})
+    before = then[then.level == area.child_level]
+    names = data.child_names(data.area_index(ctx.url), area)
+    out["children"] = _named(weekly.changes(now_frame, before, kpi), names, ctx.lang)
+    out["best"], out["worst"] = (_named(f, names, ctx.lang) for f in weekly.movers(now_frame, before, kpi))
+    worse_by, _ = config.exception_rule(key)
+    out["worse_by"] = worse_by
+    became, left = weekly.red_turns(now_frame, _num(own_now), before, out["then"], kpi, worse_by)
+    label = dict(zip(names["area_code"], names["name_th" if ctx.lang == "th" else "name_en"]))
+    out["became_red"], out["left_red"] = sorted(label.get(c, c) for c in became), sorted(label.get(c, c) for c in left)
+    return out
+
+
+def _num(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _movers_table(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> None:
+    if frame.empty:
+        st.caption(t("weekly_no_movers", lang))
+        return
+    st.dataframe(pd.DataFrame({
+        t("col_area", lang): frame["name"],
+        t("weekly_col_now", lang): [fmt.by_unit(v, kpi.unit, lang) for v in frame["value"]],
+        t("weekly_col_change", lang): [f"{c:+.1f}" for c in frame["change"]],
+    }), hide_index=True, width="stretch")
+
+
+def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataFrame) -> None:
+    lang = ctx.lang
+    found = kpi_changes(ctx, area, week, key)
+    kpi = found["kpi"]
+    with st.container(border=True):
+        st.subheader(t(key, lang))
+        change = kpis.change(_num(found["now"]), _num(found["then"]))
+        st.metric(t("weekly_col_now", lang), fmt.by_unit(found["now"], kpi.unit, lang),
+                  None if change is None else round(change, 1), border=True,
+                  delta_description=f"{t('vs', lang)} {thai_date(week, lang)}")
+        if area.level != "district":
+            left, right = st.columns(2)
+            with left:
+                st.markdown(f"**{t('weekly_up', lang)}**")
+                _movers_table(found["best"], kpi, lang)
+            with right:
+                st.markdown(f"**{t('weekly_down', lang)}**")
+                _movers_table(found["worst"], kpi, lang)
+            st.caption(f"{t('weekly_red_rule', lang)} {found['worse_by']:g} pp")
+            st.markdown(f"**{t('weekly_became_red', lang)}:** " + (", ".join(found["became_red"]) or "—") + "  \n"
+                        f"**{t('weekly_left_red', lang)}:** " + (", ".join(found["left_red"]) or "—"))
+        note_block(ctx, area, key, week, notes)
+
+
+def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.DataFrame) -> None:
+    lang = ctx.lang
+    this_week = week_start(bangkok_today())
+    mine = notes[notes.kpi == key]
+    earlier = mine[pd.to_datetime(mine.week_start).dt.date == week]
+    if not earlier.empty:
+        st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier.iloc[0].note}")
+    current = mine[pd.to_datetime(mine.week_start).dt.date == this_week]
+    field = f"note-{area.level}-{area.code}-{key}"
+    st.text_area(t("weekly_note", lang), value=current.iloc[0].note if not current.empty else "", key=field,
+                 height=80)
+    if st.button(t("weekly_note_save", lang), key=f"save-{field}"):
+        snapshots.write_note(data.engine(ctx.url), ctx.viewer, area, this_week, key, st.session_state[field])
+        st.toast(t("weekly_note_saved", lang))
+
+
+def notes_for(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
+    """Notes of this week and of the week compared with (not cached: people write them during the meeting)."""
+    return snapshots.notes(data.engine(ctx.url), ctx.viewer, area, [week, week_start(bangkok_today())])
+
+
+def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
+    lang = ctx.lang
+    this_week = week_start(bangkok_today())
+    fresh = weekly.new_late(_late(ctx.url, ctx.viewer, area, this_week), _late(ctx.url, ctx.viewer, area, week))
+    index = data.area_index(ctx.url).set_index("dist_code")
+    name = "name_th" if lang == "th" else "name_en"
+    shown = pd.DataFrame({
+        t("col_project", lang): fresh["project_id"],
+        t("col_area", lang): [index[name].get(d, d) for d in fresh["dist_code"]],
+        t("col_status", lang): [t(f"padme_status_{s}", lang) for s in fresh["status"]],
+    })
+    with st.container(border=True):
+        st.subheader(t("weekly_new_late", lang))
+        if shown.empty:
+            st.caption(t("weekly_no_new_late", lang))
+        else:
+            st.dataframe(shown, hide_index=True, width="stretch")
+    return shown
+
+
+def brief(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame) -> None:
+    """The weekly brief as Excel: a sheet per source with every area's now, then and change, then the
+    new late projects and the notes; formula-like cells escaped (ui.exports)."""
+    lang = ctx.lang
+
+    def sheets() -> dict[str, pd.DataFrame]:
+        out: dict[str, list[pd.DataFrame]] = {}
+        for key in REVIEWED:
+            found = kpi_changes(ctx, area, week, key)
+            kpi = found["kpi"]
+            rows = pd.DataFrame({t("col_area", lang): [t("this_area", lang)], t("weekly_col_now", lang): [found["now"]],
+                                 t("weekly_col_then", lang): [found["then"]]})
+            children = found["children"]
+            if len(children):
+                rows = pd.concat([rows, pd.DataFrame({t("col_area", lang): children["name"],
+                                                      t("weekly_col_now", lang): children["value"],
+                                                      t("weekly_col_then", lang): children["previous"]})])
+            rows[t("weekly_col_change", lang)] = rows[t("weekly_col_now", lang)] - rows[t("weekly_col_then", lang)]
+            out.setdefault(kpi.source.upper(), []).append(rows.assign(**{"KPI": t(key, lang)}))
+        frames = {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}
+        frames[t("weekly_new_late", lang)] = late
+        return frames
+
+    name = f"weekly-{area.level}-{area.code or 'TH'}-{week.isoformat()}"
+    st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets()), f"{name}.xlsx", exports.XLSX_MIME,
+                       key="weekly-brief", on_click=exports.record, args=(ctx.url, ctx.viewer.name, str(area), name, 0),
+                       type="secondary")
