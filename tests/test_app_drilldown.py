@@ -176,3 +176,17 @@ def test_choices_survive_a_change_of_page():
     assert at.session_state["fy"] == 2569 and at.session_state["q"] == 3 and at.session_state["lang"] == "en"
     assert at.title[0].value == t("nav_padme", "en")
     assert "Nakhon Ratchasima · Q3 FY2569" in at.caption[0].value
+
+
+def test_a_tablet_bookmark_opens_on_its_home_province():
+    at = run({"home": "30"})
+    assert (at.query_params["level"], at.query_params["area"]) == ("province", "30")
+    assert map_locations(at) and all(code.startswith("30") for code in map_locations(at))  # its districts
+
+
+def test_an_explicit_area_wins_over_home_and_a_bad_home_is_reported():
+    at = run({"home": "30", "level": "province", "area": "50"})
+    assert at.query_params["area"] == "50"
+    at = run({"home": "99"})
+    assert at.query_params["level"] == "nation" and len(map_locations(at)) == 77
+    assert any("home='99'" in w.value for w in at.warning)

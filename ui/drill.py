@@ -30,16 +30,29 @@ def _parse(level: str | None, code: str | None, index: pd.DataFrame) -> Area | N
     return Area(level, code) if code in known else None
 
 
+def _start(home: str | None, index: pd.DataFrame, viewer: Viewer) -> Area:
+    """Where a session opens: `?home=<province code>` (a tablet's bookmark) when the viewer may see
+    it, else the viewer's home area (a governor's province, the nation for the ministry)."""
+    if home is None:
+        return viewer.home
+    area = Area("province", home) if home in set(index.prov_code) else None
+    if area is None or not viewer.may_see(area):
+        st.session_state.setdefault(urlstate.INVALID, {})["home"] = home
+        return viewer.home
+    return area
+
+
 def current(index: pd.DataFrame, viewer: Viewer) -> Area:
     """The area in view; a viewer starts at their home area. An area outside the viewer's rights
     raises NotPermitted (the shell shows the refusal, no figures) and is not remembered."""
     if _KEY not in st.session_state:
-        level, code = st.query_params.get("level"), st.query_params.get("area")
-        area = _parse(level, code, index) if (level or code) else viewer.home
+        level, code, home = (st.query_params.get(k) for k in ("level", "area", "home"))
+        start = _start(home, index, viewer)
+        area = _parse(level, code, index) if (level or code) else start
         if area is None:
             st.session_state.setdefault(urlstate.INVALID, {}).update(
                 {k: v for k, v in (("level", level), ("area", code)) if v is not None})
-            area = viewer.home
+            area = start
         viewer.check(area)
         st.session_state[_KEY] = area
     area = st.session_state[_KEY]
