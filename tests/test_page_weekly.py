@@ -91,7 +91,7 @@ def test_the_new_late_project_is_listed(page, review_db):
 
 def test_a_note_is_saved_and_shown_again(page, review_db):
     at = page()
-    field = "note-nation-None-cebrs_disbursed_pct"
+    field = "note-nation-TH-cebrs_disbursed_pct"
     at.text_area(key=field).input("เร่งรัดการเบิกจ่ายงบภัยแล้ง")
     at.button(key=f"save-{field}").click().run()
     stored = snapshots.notes(db.engine_for(review_db[0]), EVERYONE, NATION, [THIS_WEEK])

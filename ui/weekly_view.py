@@ -121,7 +121,7 @@ def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.Data
     if not earlier.empty:
         st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier.iloc[0].note}")
     current = mine[pd.to_datetime(mine.week_start).dt.date == this_week]
-    field = f"note-{area.level}-{area.code}-{key}"
+    field = f"note-{area.level}-{area.code or 'TH'}-{key}"
     st.text_area(t("weekly_note", lang), value=current.iloc[0].note if not current.empty else "", key=field,
                  height=80)
     if st.button(t("weekly_note_save", lang), key=f"save-{field}"):
