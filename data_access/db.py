@@ -67,14 +67,18 @@ def is_initialised(engine: Engine) -> bool:
     return n_sources == len(schema.SOURCES) and n_prov > 0
 
 
-def schema_is_current(engine: Engine) -> bool:
-    """True when the database was created by this version of the schema."""
+def stored_schema_version(engine: Engine) -> str | None:
+    """The schema version the database was made or upgraded with; None for a database War Room never set up."""
     if not inspect(engine).has_table("dataset_meta"):
-        return False
+        return None
     t = schema.dataset_meta
     with engine.connect() as conn:
-        stored = conn.execute(select(t.c.value).where(t.c.key == "schema_version")).scalar()
-    return stored == schema.SCHEMA_VERSION
+        return conn.execute(select(t.c.value).where(t.c.key == "schema_version")).scalar()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database was created by this version of the schema."""
+    return stored_schema_version(engine) == schema.SCHEMA_VERSION
 
 
 def mark_schema(conn) -> None:

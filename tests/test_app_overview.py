@@ -159,6 +159,20 @@ def test_configured_database_from_an_older_build_gets_a_banner(monkeypatch, tmp_
     assert at.warning and t("db_outdated", "th") in at.warning[0].value
 
 
+def test_a_database_that_lacks_this_builds_tables_is_told_to_upgrade_not_to_init(monkeypatch, tmp_path):
+    """A database from the build before the weekly review has no snapshot tables: that is an upgrade."""
+    from data_access import schema as s
+    url = f"sqlite:///{tmp_path / 'v2.db'}"
+    seed(db.engine_for(url), "test", AS_OF)
+    with db.engine_for(url).begin() as conn:
+        s.kpi_snapshot.drop(conn)
+        conn.exec_driver_sql("UPDATE dataset_meta SET value = '2' WHERE key = 'schema_version'")
+    monkeypatch.setenv("WARROOM_DB_URL", url)
+    at = run_app()
+    assert not at.metric and t("db_outdated", "th") in at.warning[0].value
+    assert "python -m data_access upgrade" in at.warning[0].value
+
+
 def test_a_failure_inside_the_page_is_a_banner(monkeypatch, app_db):
     from ui import data
     def broken(*args, **kwargs):

@@ -311,3 +311,26 @@ def test_an_import_from_another_process_shows_up_live_without_a_reload(tmp_path,
         assert page.evaluate("window.__sameDocument") == "yes"
         assert "Nakhon Ratchasima" in page.locator("h1").first.inner_text() + page.inner_text("body")
         page.close()
+
+
+SMALL_CONTROLS = """() => [...document.querySelectorAll('button, [role=button], a, input, .react-aria-ComboBox > div')]
+  .filter(e => e.matches('.react-aria-ComboBox > div') || !e.closest('.react-aria-ComboBox'))  // a select's control is its target
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 1 && r.height < 44; })
+  .map(e => (e.getAttribute('data-testid') || e.innerText || e.tagName).slice(0, 40) + ' ' +
+            Math.round(e.getBoundingClientRect().height) + 'px')"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (820, 1180)])
+def test_a_tablet_gets_every_page_without_sideways_scrolling_and_44px_controls(server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    for name, path in (("home", "/?home=30"), ("padme", "/padme?level=province&area=30"), ("weekly", "/weekly")):
+        page.goto(f"{server}{path}", wait_until="domcontentloaded")
+        wait_for_run(page)
+        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / f"tablet-{width}x{height}-{name}.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        assert page.evaluate(SMALL_CONTROLS) == [], name
+    context.close()

@@ -26,8 +26,10 @@ _TEXT: dict[str, tuple[str, str]] = {
                       "An administrator can create them with: python -m data_access init"),
     "url_invalid": ("ค่าในลิงก์ไม่ถูกต้อง จึงแสดงค่าเริ่มต้นแทน:", "Some link values were not understood and defaults are shown:"),
     "db_outdated": ("โครงสร้างฐานข้อมูลเก่ากว่าแอปรุ่นนี้", "The database schema is older than this version of the app"),
-    "db_outdated_hint": ("ผู้ดูแลระบบต้องปรับโครงสร้างฐานข้อมูลก่อน (ดู docs/DEPLOYMENT.md หัวข้อ Upgrades)",
-                         "An administrator must upgrade the schema first (see docs/DEPLOYMENT.md, Upgrades)"),
+    "db_outdated_hint": ("ผู้ดูแลระบบต้องปรับโครงสร้างฐานข้อมูลก่อน: python -m data_access upgrade "
+                         "(ดู docs/DEPLOYMENT.md หัวข้อ Upgrades)",
+                         "An administrator must upgrade the schema first: python -m data_access upgrade "
+                         "(see docs/DEPLOYMENT.md, Upgrades)"),
     "db_no_data": ("ฐานข้อมูลยังไม่มีข้อมูลจากระบบใด", "The database holds no source data yet"),
     "db_no_data_hint": ("ผู้ดูแลระบบนำเข้าข้อมูล PADME, CEBRS, ThaiQM หรือ SDG ได้ที่หน้า /import "
                         "(หรือ python -m data_access import) แล้วโหลดหน้าใหม่",

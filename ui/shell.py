@@ -6,6 +6,7 @@ stack trace from the data layer.
 """
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import audit, db, seed
 from data_access.scope import NotPermitted, Viewer
-from data_access.settings import DatabaseSettings, demo_scale, resolve
+from data_access.settings import PROJECT_ROOT, DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
 from . import auth, data, live, urlstate, weekly_data
@@ -92,9 +93,9 @@ def start(needs_period: bool = True) -> Context:
         engine = data.engine(settings.url)
         if settings.is_embedded and not (db.has_source_data(engine) and db.schema_is_current(engine)):
             _seed_embedded(settings, lang)  # the demo store is rebuilt when this build's schema is newer
-        elif not db.is_initialised(engine):
+        elif not db.is_initialised(engine) and db.stored_schema_version(engine) is None:
             _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
-        elif not db.schema_is_current(engine):
+        elif not db.schema_is_current(engine):  # made by an older build: it may lack this build's tables
             _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
         versions = tuple(sorted(data.versions(settings.url).items()))
         meta = data.dataset_meta(settings.url, versions)
@@ -138,6 +139,12 @@ def _leave_legacy_multipage_mode() -> None:
             st.rerun()
 
 
+@functools.cache
+def _touch_css() -> str:
+    """static/touch.css: 44 px controls on touch screens (no theme token covers control heights)."""
+    return (PROJECT_ROOT / "static" / "touch.css").read_text(encoding="utf-8")
+
+
 def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
     """Run one page: the shell first (database, viewer, sidebar), then `render(ctx)`.
 
@@ -148,6 +155,7 @@ def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
     """
     _leave_legacy_multipage_mode()
     st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
+    st.html(f"<style>{_touch_css()}</style>")
     ctx = start(needs_period)
     live.watch(ctx.url, ctx.versions, ctx.lang)
     weekly_data.ensure_this_week(ctx.url)
