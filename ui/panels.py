@@ -19,6 +19,7 @@ from .i18n import t
 from .shell import Context
 
 HEADLINE_KPIS = ("padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+PANEL_MIN_WIDTH = 230  # px: a source panel narrower than this cuts its figures short
 
 
 def page_start(ctx: Context, title: str) -> tuple[pd.DataFrame, Area]:
@@ -77,43 +78,44 @@ def source_panels(ctx: Context, area: Area) -> None:
     for source in ("padme", "cebrs", "thaiqm"):
         now[source] = data.totals(ctx.url, ctx.version(source), ctx.viewer, source, area, period)
         prev[source] = data.totals(ctx.url, ctx.version(source), ctx.viewer, source, area, before)
-    columns = st.columns(4, gap="small")
-    with columns[0], st.container(border=True, height="stretch"):
-        p, q = now["padme"], prev["padme"]
-        st.markdown(f"**{t('source_padme', lang)}**")
-        _metric(t("padme_budget", lang), fmt.mb(p.get("budget_mb"), lang, unit=False),
-                _delta(p, q, "budget_mb"), colour="off", description=vs)
-        _metric(t("padme_disbursed_pct", lang), fmt.pct(p.get("disbursed_pct")),
-                _delta(p, q, "disbursed_pct"), colour=trend, description=vs)
-        _metric(t("padme_gap_pp", lang), fmt.pp(p.get("gap_pp")), _delta(p, q, "gap_pp"), description=vs,
-                help=f"{t('target_due', lang)} {fmt.pct(p.get('target_pct'))}")
-        late = None if not p else int(p["n_late"] + p["n_at_risk"])
-        _metric(t("padme_late", lang), f"{fmt.count(late)} / {fmt.count(p.get('n_projects'))}")
-        st.caption(as_of(ctx, "padme"))
-    with columns[1], st.container(border=True, height="stretch"):
-        c, d = now["cebrs"], prev["cebrs"]
-        st.markdown(f"**{t('source_cebrs', lang)}**")
-        _metric(t("cebrs_approved", lang), fmt.mb(c.get("approved_mb"), lang, unit=False),
-                _delta(c, d, "approved_mb"), colour="off", description=vs)
-        _metric(t("cebrs_disbursed_pct", lang), fmt.pct(c.get("disbursed_pct")),
-                _delta(c, d, "disbursed_pct"), colour=trend, description=vs)
-        _metric(t("cebrs_beneficiaries", lang), fmt.count(c.get("beneficiary_households")),
-                _delta(c, d, "beneficiary_households"), colour="off", description=vs)
-        st.caption(as_of(ctx, "cebrs"))
-    with columns[2], st.container(border=True, height="stretch"):
-        h, g = now["thaiqm"], prev["thaiqm"]
-        st.markdown(f"**{t('source_thaiqm', lang)}**")
-        _metric(t("thaiqm_target", lang), fmt.count(h.get("n_target")), _delta(h, g, "n_target"),
-                colour="off", description=vs)
-        _metric(t("thaiqm_helped_pct", lang), fmt.pct(h.get("helped_pct")), _delta(h, g, "helped_pct"),
-                colour=trend, description=vs)
-        if h and h.get("n_target"):
-            st.caption(t("by_dimension", lang))  # lines, not a table: they wrap in a narrow card
-            st.markdown("  \n".join(f"{t(f'dim_{d}', lang)} **{fmt.count(h[f'n_{d}'])}**" for d in kpis.DIMENSIONS))
-        st.caption(as_of(ctx, "thaiqm"))
-    with columns[3], st.container(border=True, height="stretch"):
-        sdg_panel(ctx, area)
-        st.caption(as_of(ctx, "sdg"))
+    # A grid, not columns: below four readable widths (a portrait tablet) it drops to two a row.
+    with st.grid(4, min_column_width=PANEL_MIN_WIDTH, gap="small"):
+        with st.container(border=True, height="stretch"):
+            p, q = now["padme"], prev["padme"]
+            st.markdown(f"**{t('source_padme', lang)}**")
+            _metric(t("padme_budget", lang), fmt.mb(p.get("budget_mb"), lang, unit=False),
+                    _delta(p, q, "budget_mb"), colour="off", description=vs)
+            _metric(t("padme_disbursed_pct", lang), fmt.pct(p.get("disbursed_pct")),
+                    _delta(p, q, "disbursed_pct"), colour=trend, description=vs)
+            _metric(t("padme_gap_pp", lang), fmt.pp(p.get("gap_pp")), _delta(p, q, "gap_pp"), description=vs,
+                    help=f"{t('target_due', lang)} {fmt.pct(p.get('target_pct'))}")
+            late = None if not p else int(p["n_late"] + p["n_at_risk"])
+            _metric(t("padme_late", lang), f"{fmt.count(late)} / {fmt.count(p.get('n_projects'))}")
+            st.caption(as_of(ctx, "padme"))
+        with st.container(border=True, height="stretch"):
+            c, d = now["cebrs"], prev["cebrs"]
+            st.markdown(f"**{t('source_cebrs', lang)}**")
+            _metric(t("cebrs_approved", lang), fmt.mb(c.get("approved_mb"), lang, unit=False),
+                    _delta(c, d, "approved_mb"), colour="off", description=vs)
+            _metric(t("cebrs_disbursed_pct", lang), fmt.pct(c.get("disbursed_pct")),
+                    _delta(c, d, "disbursed_pct"), colour=trend, description=vs)
+            _metric(t("cebrs_beneficiaries", lang), fmt.count(c.get("beneficiary_households")),
+                    _delta(c, d, "beneficiary_households"), colour="off", description=vs)
+            st.caption(as_of(ctx, "cebrs"))
+        with st.container(border=True, height="stretch"):
+            h, g = now["thaiqm"], prev["thaiqm"]
+            st.markdown(f"**{t('source_thaiqm', lang)}**")
+            _metric(t("thaiqm_target", lang), fmt.count(h.get("n_target")), _delta(h, g, "n_target"),
+                    colour="off", description=vs)
+            _metric(t("thaiqm_helped_pct", lang), fmt.pct(h.get("helped_pct")), _delta(h, g, "helped_pct"),
+                    colour=trend, description=vs)
+            if h and h.get("n_target"):
+                st.caption(t("by_dimension", lang))  # lines, not a table: they wrap in a narrow card
+                st.markdown("  \n".join(f"{t(f'dim_{d}', lang)} **{fmt.count(h[f'n_{d}'])}**" for d in kpis.DIMENSIONS))
+            st.caption(as_of(ctx, "thaiqm"))
+        with st.container(border=True, height="stretch"):
+            sdg_panel(ctx, area)
+            st.caption(as_of(ctx, "sdg"))
     national_reference(ctx, area)
 
 
