@@ -93,7 +93,9 @@ def _open(browser, url: str, drawn: str = DRAWN):
     page.goto(url, wait_until="commit")
     page.wait_for_function(drawn, timeout=60_000, polling=50)
     page.wait_for_function(IDLE, timeout=60_000, polling=50)
-    return page, traffic, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    page.wait_for_load_state("networkidle")  # every byte of the view counted, geometry included
+    return page, traffic, seconds
 
 
 def _drill(page) -> float:
