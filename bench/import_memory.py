@@ -24,13 +24,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
 from data_access import db, schema as s
 from data_access.seed import seed
+
+from .pg import private_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 20)
@@ -53,19 +54,9 @@ def database(kind: str, folder: Path, pg_server: str):
             for path in folder.glob("bench.db*"):
                 path.unlink()
         return
-    schema = f"bench_import_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_server)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{pg_server}?options=-csearch_path%3D{schema}"
-    try:
+    with private_schema(pg_server, "bench_import") as url:
         seed(db.engine_for(url), "test", AS_OF)
         yield url
-    finally:
-        db.engine_for(url).dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def write_households(path: Path, n_rows: int, first_id: int, subdistricts: list[str]) -> None:

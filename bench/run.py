@@ -17,12 +17,11 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 
 from bench import browser, import_memory, naive, pages, report
+from bench.pg import private_schema
 from metrics.fiscal import FiscalQuarter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,18 +42,8 @@ def dataset(kind: str, scale: str, workdir: Path, pg_server: str, keep: bool):
         url = f"sqlite:///{workdir / f'{scale}.db'}"
         yield (url, *_seed(url, scale))
         return
-    schema = f"bench_{scale}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(pg_server)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{pg_server}?options=-csearch_path%3D{schema}"
-    try:
+    with private_schema(pg_server, f"bench_{scale}", keep) as url:
         yield (url, *_seed(url, scale))
-    finally:
-        if not keep:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _seed(url: str, scale: str) -> tuple[float, float]:

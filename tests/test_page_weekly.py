@@ -76,11 +76,10 @@ def test_movers_show_the_province_that_paid_out(page, review_db):
     at = page(lang="en")
     engine = db.engine_for(review_db[0])
     now = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, FiscalQuarter(2570, 1)).iloc[0]
-    shown = {m.label: m.value for m in at.metric}
     assert fmt.pct(now.disbursed_pct) in [m.value for m in at.metric]
     improved = [df.value for df in at.dataframe if t("weekly_col_change", "en") in df.value.columns]
     assert any(len(df) and df.iloc[0][t("col_area", "en")] == "Nakhon Ratchasima" for df in improved)
-    assert shown  # every headline KPI has its figure
+    assert len(at.metric) == 4  # every headline KPI has its figure
 
 
 def test_the_new_late_project_is_listed(page, review_db):
