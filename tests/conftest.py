@@ -128,3 +128,15 @@ def press_downloads(monkeypatch):
             data()
         return real(label, data, *args, **kwargs)
     monkeypatch.setattr(st, "download_button", pressing)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the whole session (tests open their own pages)."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, require_chromium
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -1,97 +1,23 @@
-"""Browser smoke test: `streamlit run` on a free localhost port, driven by Debian's Chromium.
-
-No `playwright install`: Playwright's own driver talks to /usr/bin/chromium. Where Chromium is missing
-the test skips with the reason, except in CI (WARROOM_REQUIRE_BROWSER=1), where it fails.
-"""
+"""The app in a real browser: overview, URL state, map drill-down, sign-in, deep links, live refresh and
+tablets (the running server and Chromium come from tests/browser_support.py and conftest)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.browser_support import ARTIFACTS, ROOT, require_chromium, streamlit_app, wait_for_run
+
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("WARROOM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is required (WARROOM_REQUIRE_BROWSER=1) but missing")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _streamlit(db_url: str, log_name: str, **env):
-    """Start `streamlit run app.py` on a free port; yields its base URL until the with-block ends."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def running():
-        port = _free_port()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        log = ARTIFACTS / log_name
-        with log.open("w") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                     "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                    cwd=ROOT, env={**os.environ, "WARROOM_DB_URL": db_url, **env},
-                                    stdout=out, stderr=subprocess.STDOUT)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    try:
-                        if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                            break
-                    except OSError:
-                        time.sleep(0.3)
-                else:
-                    pytest.fail(f"streamlit did not become healthy; see {log}")
-                yield base
-            finally:
-                proc.terminate()
-                proc.wait(timeout=15)
-    return running()
 
 
 @pytest.fixture(scope="module")
 def server(sqlite_url):
-    _require_chromium()
-    with _streamlit(sqlite_url, "streamlit.log") as base:
+    require_chromium()
+    with streamlit_app(sqlite_url, "streamlit.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def wait_for_run(page) -> None:
-    """A run is finished when the app is connected, the script is idle and no skeleton remains."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=60_000)
-    page.wait_for_timeout(250)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_function('!document.querySelector(\'[data-testid="stSkeleton"]\')', timeout=30_000)
 
 
 def test_overview_renders_in_chromium(server, browser):
@@ -213,9 +139,9 @@ def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
 def accounts_server(sqlite_url):
     """A second server on the same data in accounts mode, with the test accounts."""
     from tests.conftest import add_accounts
-    _require_chromium()
+    require_chromium()
     add_accounts(sqlite_url)
-    with _streamlit(sqlite_url, "streamlit-accounts.log", WARROOM_AUTH="accounts") as base:
+    with streamlit_app(sqlite_url, "streamlit-accounts.log", WARROOM_AUTH="accounts") as base:
         yield base
 
 
@@ -254,7 +180,7 @@ def test_a_governor_signs_in_lands_home_and_is_refused_elsewhere(accounts_server
 
 def test_a_fresh_servers_first_visit_to_a_page_link_gets_the_apps_navigation(sqlite_url, browser):
     """A folder named pages/ starts Streamlit in its legacy mode; a deep link must not keep it there."""
-    with _streamlit(sqlite_url, "streamlit-deeplink.log") as base:
+    with streamlit_app(sqlite_url, "streamlit-deeplink.log") as base:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{base}/padme?level=province&area=30&fy=2569&q=3", wait_until="domcontentloaded")
         wait_for_run(page)
@@ -279,7 +205,7 @@ def test_an_import_from_another_process_shows_up_live_without_a_reload(tmp_path,
     from tests.conftest import AS_OF
     url = f"sqlite:///{tmp_path / 'live.db'}"
     seed(db.engine_for(url), "test", AS_OF)
-    with _streamlit(url, "streamlit-live.log", WARROOM_REFRESH_SECONDS="2") as base:
+    with streamlit_app(url, "streamlit-live.log", WARROOM_REFRESH_SECONDS="2") as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/?level=province&area=30&lang=en", wait_until="domcontentloaded")
         wait_for_run(page)

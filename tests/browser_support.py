@@ -1,0 +1,74 @@
+"""Running the app for browser tests: `streamlit run` on a free localhost port, driven by Debian's
+Chromium through Playwright (no `playwright install`: Playwright's own driver talks to /usr/bin/chromium).
+Where Chromium is missing a browser test skips with the reason, except in CI (WARROOM_REQUIRE_BROWSER=1),
+where it fails."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("WARROOM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (WARROOM_REQUIRE_BROWSER=1) but missing")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def streamlit_app(db_url: str, log_name: str, **env):
+    """Start `streamlit run app.py` on a free port; yields its base URL until the with-block ends."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def running():
+        port = free_port()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        log = ARTIFACTS / log_name
+        with log.open("w") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                     "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                    cwd=ROOT, env={**os.environ, "WARROOM_DB_URL": db_url, **env},
+                                    stdout=out, stderr=subprocess.STDOUT)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    try:
+                        if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                            break
+                    except OSError:
+                        time.sleep(0.3)
+                else:
+                    pytest.fail(f"streamlit did not become healthy; see {log}")
+                yield base
+            finally:
+                proc.terminate()
+                proc.wait(timeout=15)
+    return running()
+
+
+def wait_for_run(page) -> None:
+    """A run is finished when the app is connected, the script is idle and no skeleton remains."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=60_000)
+    page.wait_for_timeout(250)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_function('!document.querySelector(\'[data-testid="stSkeleton"]\')', timeout=30_000)
