@@ -7,26 +7,36 @@ data layer, which refuses the audit log to anyone but an admin.
 """
 import streamlit as st
 
-from ui import auth, shell
+from ui import auth, kiosk, shell
 from ui.i18n import t
 
 st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
 
 lang = shell.language()
-st.navigation([
-    st.Page("pages/overview.py", title=t("nav_overview", lang), url_path="overview",
-            default=True, help=t("nav_overview_help", lang)),
-    st.Page("pages/profile.py", title=t("nav_profile", lang), url_path="profile",
-            help=t("nav_profile_help", lang)),
-    *[st.Page(f"pages/{source}.py", title=t(f"nav_{source}", lang), url_path=source,
-              help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
-    st.Page("pages/weekly.py", title=t("nav_weekly", lang), url_path="weekly", help=t("nav_weekly_help", lang)),
-    st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
-            visibility="visible" if auth.session_role() == "admin" else "hidden"),
-    st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",
-            help=t("nav_health_help", lang),
-            visibility="visible" if auth.session_role() in auth.COUNTRY_ROLES else "hidden"),
-    st.Page("pages/imports.py", title=t("nav_import", lang), url_path="import",
-            help=t("nav_import_help", lang),
-            visibility="visible" if auth.session_role() == "admin" else "hidden"),
-]).run()
+
+
+def pages() -> list:
+    return [
+        st.Page("pages/overview.py", title=t("nav_overview", lang), url_path="overview",
+                default=True, help=t("nav_overview_help", lang)),
+        st.Page("pages/profile.py", title=t("nav_profile", lang), url_path="profile",
+                help=t("nav_profile_help", lang)),
+        *[st.Page(f"pages/{source}.py", title=t(f"nav_{source}", lang), url_path=source,
+                  help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
+        st.Page("pages/weekly.py", title=t("nav_weekly", lang), url_path="weekly", help=t("nav_weekly_help", lang)),
+        st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
+                visibility="visible" if auth.session_role() == "admin" else "hidden"),
+        st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",
+                help=t("nav_health_help", lang),
+                visibility="visible" if auth.session_role() in auth.COUNTRY_ROLES else "hidden"),
+        st.Page("pages/imports.py", title=t("nav_import", lang), url_path="import",
+                help=t("nav_import_help", lang),
+                visibility="visible" if auth.session_role() == "admin" else "hidden"),
+    ]
+
+
+if kiosk.requested():  # the wall (ui.kiosk): one page, no navigation drawn
+    st.navigation([st.Page("pages/kiosk.py", title=t("kiosk_title", lang), url_path="kiosk", default=True)],
+                  position="hidden").run()
+else:
+    st.navigation(pages()).run()

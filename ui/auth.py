@@ -136,10 +136,19 @@ def _demo_viewer(index: pd.DataFrame, lang: str) -> Viewer:
     return viewer
 
 
-def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str) -> Viewer:
-    """The viewer for this run, or a sign-in screen and a stopped run."""
+def keep_alive() -> None:
+    """Count this moment as activity (the wall: on show all day, touched by no one)."""
+    if st.session_state.get(_VIEWER) is not None:
+        st.session_state[_SEEN] = time.time()
+
+
+def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool = False) -> Viewer:
+    """The viewer for this run, or a sign-in screen and a stopped run. A kiosk (the wall) shows no
+    chooser and no sidebar: on the demo it looks as the ministry's executives do."""
     how = mode(demo_store)
     if how == "demo":
+        if kiosk:
+            return Viewer(name="demo-kiosk", role="executive")
         return _demo_viewer(index, lang)
     if _expired(engine, lang):
         st.warning(t("session_expired", lang))
@@ -152,6 +161,8 @@ def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str) -> 
     if found is None:
         st.stop()
     st.session_state[_SEEN] = time.time()
+    if kiosk:
+        return found
     with st.sidebar:
         st.caption(f"{t('signed_in_as', lang)} **{found.name}** · {t('role_' + found.role, lang)}")
         if how == "oidc":

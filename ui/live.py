@@ -31,17 +31,26 @@ def watch(url: str, shown: tuple[tuple[str, int], ...], lang: str) -> None:
         _poll(url, shown, lang)
 
 
-@st.fragment(run_every=refresh_seconds())
-def _poll(url: str, shown: tuple[tuple[str, int], ...], lang: str) -> None:
-    seconds = f"{refresh_seconds():g}"
+def check(url: str, shown: tuple[tuple[str, int], ...]) -> pd.DataFrame | None:
+    """The sources' versions and update times now, or None when the database does not answer.
+    Reruns the whole app (same session: no reload, the view stays) when a version moved."""
     try:
         status = data.status_now(url)
     except SQLAlchemyError:
+        return None
+    if tuple(sorted(zip(status["source"], status["version"]))) != shown:
+        st.rerun()
+    return status
+
+
+@st.fragment(run_every=refresh_seconds())
+def _poll(url: str, shown: tuple[tuple[str, int], ...], lang: str) -> None:
+    seconds = f"{refresh_seconds():g}"
+    status = check(url, shown)
+    if status is None:
         st.badge(t("live_offline", lang), icon=":material/cloud_off:", color="red")
         st.caption(t("live_offline_help", lang))
         return
-    if tuple(sorted(zip(status["source"], status["version"]))) != shown:
-        st.rerun()  # the whole app, same session: no reload, the view stays where it is
     st.badge(t("live", lang), icon=":material/sensors:", color="green",
              help=t("live_help", lang).format(seconds=seconds))
     updated = status.set_index("source")

@@ -19,7 +19,7 @@ from data_access.scope import NotPermitted, Viewer
 from data_access.settings import PROJECT_ROOT, DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import auth, data, live, urlstate, weekly_data
+from . import auth, data, kiosk, live, urlstate, weekly_data
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -69,10 +69,12 @@ def _language() -> str:
     return value if value in LANGS else chosen
 
 
-def _period(url: str, versions: tuple, lang: str) -> FiscalQuarter | None:
+def _period(url: str, versions: tuple, lang: str, kiosk: bool = False) -> FiscalQuarter | None:
     available = data.periods(url, versions)
     if not available:
         return None
+    if kiosk:
+        return available[-1]  # the wall always shows the newest quarter
     years = sorted({p.year for p in available}, reverse=True)
     urlstate.seed("fy", years, available[-1].year, int)
     with st.sidebar:
@@ -84,10 +86,11 @@ def _period(url: str, versions: tuple, lang: str) -> FiscalQuarter | None:
     return FiscalQuarter(year, quarter)
 
 
-def start(needs_period: bool = True) -> Context:
+def start(needs_period: bool = True, kiosk: bool = False) -> Context:
     """The page's context; `needs_period=False` lets a page run before any source has data (the
-    admin's import and health pages on a freshly initialised database), with `period` None."""
-    lang = _language()
+    admin's import and health pages on a freshly initialised database), with `period` None. A kiosk
+    (the wall) draws no sidebar: its language comes from the URL and its period is the newest."""
+    lang = language() if kiosk else _language()
     settings = resolve()
     try:
         engine = data.engine(settings.url)
@@ -99,17 +102,18 @@ def start(needs_period: bool = True) -> Context:
             _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
         versions = tuple(sorted(data.versions(settings.url).items()))
         meta = data.dataset_meta(settings.url, versions)
-        period = _period(settings.url, versions, lang)
+        period = _period(settings.url, versions, lang, kiosk)
     except SQLAlchemyError as exc:
         database_failure(exc, lang)
     if period is None and needs_period:
         _stop_with("warning", t("db_no_data", lang), t("db_no_data_hint", lang))
-    if period is not None:
+    if period is not None and not kiosk:
         urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
     demo = meta.get("origin") == "demo"
-    if demo:
+    if demo and not kiosk:  # the wall says it in its header, in one badge
         st.info(t("demo_banner", lang))
-    viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo and settings.is_embedded, lang)
+    viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo and settings.is_embedded, lang,
+                         kiosk=kiosk)
     return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo)
 
 
@@ -143,6 +147,20 @@ def _leave_legacy_multipage_mode() -> None:
 def _touch_css() -> str:
     """static/touch.css: 44 px controls on touch screens (no theme token covers control heights)."""
     return (PROJECT_ROOT / "static" / "touch.css").read_text(encoding="utf-8")
+
+
+def kiosk_page(render: Callable[[Context], None]) -> None:
+    """Run the wall (ui.kiosk): the same database checks, no sidebar, wall-scale type, no footer."""
+    _leave_legacy_multipage_mode()
+    st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide",
+                       initial_sidebar_state="collapsed")
+    st.html(f"<style>{kiosk.stylesheet()}</style>")
+    ctx = start(kiosk=True)
+    weekly_data.ensure_this_week(ctx.url)
+    try:
+        render(ctx)
+    except SQLAlchemyError as exc:
+        database_failure(exc, ctx.lang)
 
 
 def page(render: Callable[[Context], None], needs_period: bool = True) -> None:

@@ -1,0 +1,185 @@
+"""The war-room wall (`?kiosk=1`): no sidebar, no controls, large type, and a playlist of views that
+rotates by itself every `rotate` seconds.
+
+Why it is its own mode rather than a page among the others: a wall has no one to click, so nothing
+on it may wait for input (no sign-in chooser, no pickers, no download buttons), its figures must be
+readable from across the room, and it must never drift off its playlist. The playlist comes from
+`[kiosk]` in .streamlit/warroom.toml, or `?views=` on the wall's URL; entries the viewer may not see
+are skipped, unknown ones are named in a banner and skipped.
+
+Streamlit picks its theme in the browser when the page loads, so the dark wall theme and the removal
+of Streamlit's own toolbar come from the URL the wall opens: `?kiosk=1&embed=true&embed_options=dark_theme`
+(docs/KIOSK.md). static/kiosk.css only scales the type up and hides the header when `embed` is missing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access.scope import REGIONS, Area, Viewer
+from data_access.settings import PROJECT_ROOT
+from metrics.fiscal import BANGKOK, thai_date, thai_time
+from metrics.freshness import NEVER, STALE, freshness
+
+from . import auth, config, live
+from .i18n import t
+
+SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
+MIN_ROTATE, MAX_ROTATE = 5, 3600
+CLOCK_SECONDS = 10  # the clock shows minutes; it and the live check redraw this often
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One view of the playlist: an overview, the exceptions or a source's page, for an area
+    (None: the viewer's home, the nation for the ministry's own wall)."""
+    kind: str                 # "overview", "exceptions" or a source name
+    area: Area | None = None
+
+    def area_for(self, viewer: Viewer) -> Area:
+        return self.area or viewer.home
+
+
+def requested() -> bool:
+    return st.query_params.get("kiosk", "").lower() in ("1", "true", "yes")
+
+
+def parse_entry(entry: str) -> Slide:
+    """"overview", "exceptions", a source ("padme", "cebrs", "thaiqm", "sdg"), "region:<name>" or
+    "province:<code>" (both an overview of that area). ValueError names what is wrong."""
+    text = str(entry).strip().lower()
+    if text in ("overview", "exceptions", *SOURCES):
+        return Slide(text)
+    kind, _, code = text.partition(":")
+    if kind == "region" and code in REGIONS:
+        return Slide("overview", Area("region", code))
+    if kind == "province" and len(code) == 2 and code.isdigit():
+        return Slide("overview", Area("province", code))
+    raise ValueError(f"{entry!r} is not overview, exceptions, {', '.join(SOURCES)}, "
+                     f"region:<{'|'.join(REGIONS)}> or province:<2-digit code>")
+
+
+def parse_playlist(entries: list[str], where: str) -> tuple[list[Slide], list[str]]:
+    """The slides that parse, and a message for each entry that does not (naming where it came from)."""
+    slides, problems = [], []
+    for n, entry in enumerate(entries, start=1):
+        try:
+            slides.append(parse_entry(entry))
+        except ValueError as exc:
+            problems.append(f"{where}, entry {n}: {exc}")
+    return slides, problems
+
+
+def parse_rotate(raw: str | None, default: float) -> tuple[float, str | None]:
+    """Seconds between views from `?rotate=`, kept within [MIN_ROTATE, MAX_ROTATE]."""
+    if raw is None:
+        return default, None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return default, f"rotate={raw!r} is not a number of seconds"
+    if not MIN_ROTATE <= seconds <= MAX_ROTATE:
+        return default, f"rotate={raw!r} is outside {MIN_ROTATE}–{MAX_ROTATE} seconds"
+    return seconds, None
+
+
+def advance(step: int, moved: float | None, now: float, interval: float) -> tuple[int, float]:
+    """(step, moved-at) after a run at `now`: the first run shows step 0; a run at least most of an
+    interval after the last move shows the next step. Runs between (a live-data rerun) keep the view,
+    so new figures never make the wall skip a slide."""
+    if moved is None:
+        return step, now
+    if now - moved >= 0.8 * interval:
+        return step + 1, now
+    return step, moved
+
+
+def plan(viewer: Viewer) -> tuple[list[Slide], float, list[str]]:
+    """The slides this viewer may see, the seconds between them, and what was wrong with the input."""
+    settings = config.load()["kiosk"]
+    raw_views = st.query_params.get("views")
+    if raw_views:
+        slides, problems = parse_playlist(raw_views.split(","), "?views=")
+    else:
+        slides, problems = parse_playlist(list(settings["playlist"]), "warroom.toml [kiosk] playlist")
+    interval, bad = parse_rotate(st.query_params.get("rotate"), float(settings["rotate_seconds"]))
+    problems += [bad] if bad else []
+    return [s for s in slides if viewer.may_see(s.area_for(viewer))], interval, problems
+
+
+def notices(problems: list[str], lang: str) -> None:
+    """Name each playlist or URL value that was skipped, and the missing dark theme."""
+    if problems:
+        st.warning(f"**{t('kiosk_bad_entry', lang)}**  \n" + "  \n".join(problems))
+    if st.context.theme.type == "light":
+        st.caption(t("kiosk_light_hint", lang))
+
+
+@functools.cache
+def stylesheet() -> str:
+    """static/kiosk.css: wall-scale type (no theme token scales type for one mode only)."""
+    return (PROJECT_ROOT / "static" / "kiosk.css").read_text(encoding="utf-8")
+
+
+def header(url: str, shown: tuple[tuple[str, int], ...], lang: str, demo: bool) -> None:
+    """Clock, each source's last update and the live state; reruns the app when data moved."""
+    @st.fragment(run_every=CLOCK_SECONDS)
+    def _bar() -> None:
+        now = dt.datetime.now(BANGKOK)
+        status = live.check(url, shown)
+        with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+            st.markdown(f"**{now:%H:%M}** · {thai_date(now.date(), lang)}", width="content")
+            if status is None:
+                st.badge(t("live_offline", lang), icon=":material/cloud_off:", color="red")
+            else:
+                st.badge(t("live", lang), icon=":material/sensors:", color="green")
+                for text, colour in _freshness(status, lang):
+                    st.badge(text, color=colour)
+            if demo:
+                st.badge(t("kiosk_demo", lang), color="orange")
+        auth.keep_alive()  # a wall on show is in use, though no one touches it
+    _bar()
+
+
+def _freshness(status: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(text, colour) of each source's last update: the time if today, else the date and time;
+    orange once the source is older than [health] stale_after_hours allows."""
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    updated = status.set_index("source")
+    out = []
+    for source, name in live.SOURCE_NAMES.items():
+        if source not in updated.index:
+            continue
+        version = int(updated.at[source, "version"])
+        stamp = None if not version else pd.Timestamp(updated.at[source, "updated_at"]).to_pydatetime()
+        state = freshness(stamp, version, now, config.stale_after_hours(source)).state
+        if state == NEVER:
+            out.append((f"{name} · {t('live_never', lang)}", "gray"))
+            continue
+        when = thai_time(stamp, lang)
+        if stamp.replace(tzinfo=dt.timezone.utc).astimezone(BANGKOK).date() == dt.datetime.now(BANGKOK).date():
+            when = when.rsplit(" ", 1)[-1]
+        out.append((f"{name} · {when}", "orange" if state == STALE else "blue"))
+    return out
+
+
+def rotation(slides: list[Slide], interval: float, lang: str, show) -> None:
+    """Show the playlist's current slide and move on every `interval` seconds (a timed fragment). A
+    database that stops answering mid-rotation gives the banner; the next turn tries again."""
+    @st.fragment(run_every=interval)
+    def _rotate() -> None:
+        step, moved = advance(st.session_state.get("kiosk_step", 0), st.session_state.get("kiosk_moved"),
+                              time.monotonic(), interval)
+        st.session_state["kiosk_step"], st.session_state["kiosk_moved"] = step, moved
+        index = step % len(slides)
+        try:
+            show(slides[index], index, len(slides), interval)
+        except SQLAlchemyError:
+            st.warning(f"**{t('db_down', lang)}**  \n{t('live_offline_help', lang)}")
+    _rotate()
