@@ -1,5 +1,5 @@
 """Weekly review: what changed since a chosen earlier week, for the area in view, and the meeting's
-notes; the brief for the minutes as Excel."""
+notes; the brief for the minutes as Excel, PowerPoint and PDF."""
 import streamlit as st
 
 from ui import panels, shell
@@ -17,7 +17,7 @@ def render(ctx: shell.Context) -> None:
     for key in view.REVIEWED:
         view.kpi_block(ctx, area, week, key, notes)
     late = view.new_late_block(ctx, area, week)
-    view.brief(ctx, area, week, late)
+    view.briefs(ctx, area, week, late, notes)
 
 
 shell.page(render)

@@ -1,6 +1,6 @@
 """The weekly review page (AppTest) on a database of its own: a snapshot a week earlier, then
 Nakhon Ratchasima pays out relief and reports a project late; the page shows the movers, the new late
-project, keeps the meeting's note, and its Excel brief carries the same figures."""
+project, keeps the meeting's note, and its Excel, PowerPoint and PDF briefs carry the same figures."""
 import datetime as dt
 import io
 from pathlib import Path
@@ -113,6 +113,32 @@ def test_the_excel_brief_holds_the_figures_on_screen(page, review_db, monkeypatc
     back = pd.read_excel(io.BytesIO(real(sheets)), sheet_name=None)
     assert "นครราชสีมา" in back["CEBRS"][t("col_area", "th")].tolist()
     assert exports.sheet_title(t("weekly_new_late", "th")) in back
+
+
+def test_the_powerpoint_and_pdf_briefs_hold_what_the_page_shows(page, review_db, monkeypatch, press_downloads):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from tests.test_reports import pdf_text, slide_texts, squashed
+    from ui import weekly_view
+    made = {}
+    for name, module in (("pptx", weekly_view.pptx_brief), ("pdf", weekly_view.pdf_brief)):
+        monkeypatch.setattr(module, "build", lambda brief, real=module.build, name=name: made.setdefault(name, real(brief)))
+    snapshots.write_note(db.engine_for(review_db[0]), EVERYONE, NATION, THIS_WEEK, "padme_gap_pp", "ติดตามโครงการล่าช้า")
+    at = page()
+    shown = [m.value for m in at.metric] + [f"{float(m.delta):+.1f}" for m in at.metric if m.delta]
+    improved = next(df.value for df in at.dataframe if t("weekly_col_change", "th") in df.value.columns)
+    assert len(shown) == 8 and len(improved)
+    documents = {"pptx": squashed("\n".join(slide_texts(Presentation(io.BytesIO(made["pptx"]))))),
+                 "pdf": pdf_text(PdfReader(io.BytesIO(made["pdf"])))}
+    for kind, text in documents.items():
+        assert squashed("นครราชสีมา") in text, kind  # the top relief mover, by its Thai name
+        for figure in shown:  # every headline KPI now and its change, as on the page
+            assert squashed(figure) in text, (kind, figure)
+        for name in improved[t("col_area", "th")]:
+            assert squashed(name) in text, (kind, name)
+        assert squashed("ติดตามโครงการล่าช้า") in text, kind
+        assert squashed(review_db[1]) in text, kind  # the new late project
 
 
 def test_a_governor_reviews_their_own_province(page):

@@ -19,13 +19,22 @@ PADDING = 0.08  # share of the map's width and height left free on each side of 
 MIN_ZOOM, MAX_ZOOM = 3.0, 12.0
 
 
+def _geometry_file(map_of: str, prov_code: str | None) -> str:
+    if map_of == "province":
+        return "provinces.geojson"
+    if map_of == "district" and prov_code:
+        return f"districts/{prov_code}.geojson"
+    raise ValueError(f"no geometry for map_of={map_of!r}, prov_code={prov_code!r}")
+
+
 def geometry_url(map_of: str, prov_code: str | None = None) -> str:
     """URL of the polygons: map_of "province" → all provinces; "district" → prov_code's districts."""
-    if map_of == "province":
-        return f"{_URL}/provinces.geojson"
-    if map_of == "district" and prov_code:
-        return f"{_URL}/districts/{prov_code}.geojson"
-    raise ValueError(f"no geometry for map_of={map_of!r}, prov_code={prov_code!r}")
+    return f"{_URL}/{_geometry_file(map_of, prov_code)}"
+
+
+def geometry_path(map_of: str, prov_code: str | None = None) -> Path:
+    """The same polygons as a file, for maps drawn on the server (the weekly brief's image)."""
+    return GEO_DIR / _geometry_file(map_of, prov_code)
 
 
 def feature_key(map_of: str) -> str:

@@ -1,5 +1,6 @@
 """Blocks of the weekly review: each headline KPI's change since a chosen snapshot, its movers and
-red turns among the areas one level down, the meeting's note; new late projects; the Excel brief.
+red turns among the areas one level down, the meeting's note; new late projects; the brief for the
+minutes as Excel, PowerPoint and PDF.
 
 "Now" is today's figure (the same cached frame the overview shows); "then" is the snapshot of the
 chosen week. Snapshots are taken by the shell on the first view of a week (ui.weekly_data).
@@ -14,13 +15,16 @@ import streamlit as st
 from data_access import snapshots
 from data_access.scope import Area
 from metrics import kpis, weekly
-from metrics.fiscal import bangkok_today, thai_date, week_start
+from metrics.fiscal import bangkok_today, thai_date, thai_time, week_start
+from reports import pdf_brief, pptx_brief
+from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
-from . import config, data, exports, fmt
+from . import config, data, drill, exports, fmt, geo
 from .i18n import t
 from .shell import Context
 
 REVIEWED = ("padme_disbursed_pct", "padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 @st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
@@ -154,9 +158,58 @@ def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     return shown
 
 
-def brief(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame) -> None:
-    """The weekly brief as Excel: a sheet per source with every area's now, then and change, then the
-    new late projects and the notes; formula-like cells escaped (ui.exports)."""
+def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: pd.DataFrame) -> Brief:
+    """The brief as plain data for the PowerPoint and PDF writers (reports/): every figure formatted
+    here exactly as the page shows it, every heading in the viewer's language."""
+    lang = ctx.lang
+    this_week = week_start(bangkok_today())
+    index = data.area_index(ctx.url)
+    headlines, movers, layer = [], [], None
+    for key in REVIEWED:
+        found = kpi_changes(ctx, area, week, key)
+        kpi = found["kpi"]
+        change = kpis.change(_num(found["now"]), _num(found["then"]))
+        mine = notes[(notes.kpi == key) & (pd.to_datetime(notes.week_start).dt.date == this_week)]
+        headlines.append(Headline(t(key, lang), fmt.by_unit(found["now"], kpi.unit, lang),
+                                  fmt.by_unit(found["then"], kpi.unit, lang),
+                                  fmt.DASH if change is None else f"{change:+.1f}",
+                                  mine.iloc[0].note if not mine.empty else ""))
+        if area.level == "district":
+            continue
+        movers.append(KpiMovers(
+            t(key, lang), *([Mover(r.name, fmt.by_unit(r.value, kpi.unit, lang), float(r.change))
+                             for r in found[side].itertuples()] for side in ("best", "worst")),
+            found["became_red"], found["left_red"]))
+        if layer is None:
+            children = found["children"]
+            map_of = area.child_level
+            layer = MapLayer(geo.geometry_path(map_of, area.code if map_of == "district" else None),
+                             "prov_code" if map_of == "province" else "dist_code",
+                             {c: _num(v) for c, v in zip(children["area_code"], children["value"])},
+                             f"{t(key, lang)} · {ctx.period.label(lang)}", bool(kpi.higher_is_better))
+    place = drill.name(area, index, lang)
+    made = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return Brief(
+        title=f"{t('weekly_brief_title', lang)} · {place}", area_name=place,
+        subtitle=f"{ctx.period.label(lang)} · {t('vs', lang)} {thai_date(week, lang)}",
+        generated=f"{t('weekly_brief_made', lang)} {thai_time(made, lang)} · {t('weekly_brief_by', lang)} {ctx.viewer.name}",
+        headings={"headlines": t("weekly_brief_headlines", lang), "map": t("weekly_brief_map", lang),
+                  "movers_up": t("weekly_up", lang), "movers_down": t("weekly_down", lang),
+                  "became_red": t("weekly_became_red", lang), "left_red": t("weekly_left_red", lang),
+                  "late": t("weekly_new_late", lang), "notes": t("weekly_brief_notes", lang),
+                  "now": t("weekly_col_now", lang), "then": t("weekly_col_then", lang),
+                  "change": t("weekly_col_change", lang), "none": t("weekly_brief_none", lang),
+                  "more": t("weekly_brief_more", lang)},
+        headlines=headlines, movers=movers,
+        late=Table([str(c) for c in late.columns], late.astype(str).values.tolist()),
+        map=layer,
+        footnote=((t("demo_banner", lang) + " · ") if ctx.demo else "") + t("attribution", lang))
+
+
+def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: pd.DataFrame) -> None:
+    """The weekly brief for the minutes as Excel (a sheet per source with every area's now, then and
+    change, the new late projects; formula-like cells escaped by ui.exports), PowerPoint and PDF
+    (title, headline KPIs, the map, movers, late projects, notes). Each file is made on its click."""
     lang = ctx.lang
 
     def sheets() -> dict[str, pd.DataFrame]:
@@ -178,6 +231,11 @@ def brief(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame) -> None:
         return frames
 
     name = f"weekly-{area.level}-{area.code or 'TH'}-{week.isoformat()}"
-    st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets()), f"{name}.xlsx", exports.XLSX_MIME,
-                       key="weekly-brief", on_click=exports.record, args=(ctx.url, ctx.viewer.name, str(area), name, 0),
-                       type="secondary")
+    audit = {"on_click": exports.record, "args": (ctx.url, ctx.viewer.name, str(area), name, 0), "type": "secondary"}
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets()), f"{name}.xlsx",
+                           exports.XLSX_MIME, key="weekly-brief", **audit)
+        st.download_button(t("weekly_export_pptx", lang), lambda: pptx_brief.build(brief_of(ctx, area, week, late, notes)),
+                           f"{name}.pptx", PPTX_MIME, key="weekly-brief-pptx", **audit)
+        st.download_button(t("weekly_export_pdf", lang), lambda: pdf_brief.build(brief_of(ctx, area, week, late, notes)),
+                           f"{name}.pdf", "application/pdf", key="weekly-brief-pdf", **audit)
