@@ -100,3 +100,45 @@ def test_a_wall_opened_without_the_embed_options_still_hides_the_chrome_and_says
     assert "embed_options=dark_theme" in page.locator('[data-testid="stMain"]').inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= WALL["width"]
     page.close()
+
+
+def test_new_data_redraws_the_wall_in_place_without_moving_on(tmp_path, browser):
+    """An import from another process shows on the wall within its 10-second check; the view stays."""
+    import os
+    import subprocess
+    import sys
+
+    from data_access import db
+    from data_access.seed import seed
+    from tests.browser_support import ROOT
+    from tests.conftest import AS_OF
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    seed(db.engine_for(url), "test", AS_OF)
+    with streamlit_app(url, "streamlit-kiosk-live.log") as base:
+        page = browser.new_page(viewport=WALL)
+        page.goto(f"{base}/?kiosk=1&views=region:northeast&rotate=3600&lang=en&embed=true&embed_options=dark_theme",
+                  wait_until="domcontentloaded")
+        wait_for_run(page)
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
+        label = t("cebrs_disbursed_pct", "en")
+        card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+        before, title = card.locator('[data-testid="stMetricValue"]').inner_text(), _title(page)
+        page.evaluate("window.__sameDocument = 'yes'")  # a reload would wipe this
+
+        export = tmp_path / "cebrs-korat.csv"  # Nakhon Ratchasima, in the north-east, pays out relief
+        export.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
+                          "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
+                          "C2570-3001-WALL1,2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
+                          "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(export)], cwd=ROOT,
+                       env={**os.environ, "WARROOM_DB_URL": url}, check=True, capture_output=True)
+
+        page.wait_for_function(
+            """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => m.innerText.includes(label) &&
+                            m.querySelector('[data-testid="stMetricValue"]').innerText !== before)""",
+            arg=[label, before], timeout=25_000)
+        page.screenshot(path=str(ARTIFACTS / "kiosk-live-after-import.png"))
+        assert _title(page) == title  # still the same view
+        assert page.evaluate("window.__sameDocument") == "yes"
+        page.close()
