@@ -42,16 +42,16 @@ def render(ctx: shell.Context) -> None:
 
         frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
         child = area.child_level
-        left, right = st.columns([3, 2], gap="medium")
-        with left, st.container(border=True):
-            st.subheader(t(f"map_title_{child}", lang))
-            st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
-            fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
-            maps.choropleth(fig, key=f"map-{area.level}-{area.code}-{kpi.key}",
-                            on_click=lambda code: drill.go(Area(child, code)))
-        with right, st.container(border=True):
-            st.subheader(t(f"ranking_{child}", lang))
-            panels.ranking(ctx, frame, kpi, area, key=f"table-{area.level}-{area.code}-{kpi.key}")
+        with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
+            with st.container(border=True):
+                st.subheader(t(f"map_title_{child}", lang))
+                st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
+                fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
+                maps.choropleth(fig, key=f"map-{area.level}-{area.code}-{kpi.key}",
+                                on_click=lambda code: drill.go(Area(child, code)))
+            with st.container(border=True):
+                st.subheader(t(f"ranking_{child}", lang))
+                panels.ranking(ctx, frame, kpi, area, key=f"table-{area.level}-{area.code}-{kpi.key}")
         with st.container(border=True):
             st.subheader(t("exceptions", lang))
             panels.exceptions(ctx, area, kpi)

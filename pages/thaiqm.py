@@ -10,11 +10,11 @@ from ui.i18n import t
 def render(ctx: shell.Context) -> None:
     index, area = panels.page_start(ctx, t("nav_thaiqm", ctx.lang))
     row = view.headline(ctx, area)
-    left, right = st.columns(2, gap="medium")
-    with left, st.container(border=True):
-        view.dimensions(ctx, area, row)
-    with right, st.container(border=True):
-        view.funnel(ctx, area, row)
+    with st.grid(2, min_column_width=panels.CHART_MIN_WIDTH, gap="medium"):  # stacked on a portrait tablet
+        with st.container(border=True):
+            view.dimensions(ctx, area, row)
+        with st.container(border=True):
+            view.funnel(ctx, area, row)
     with st.container(border=True):
         view.trend_chart(ctx, area)
     with st.container(border=True):

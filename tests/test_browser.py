@@ -246,17 +246,129 @@ SMALL_CONTROLS = """() => [...document.querySelectorAll('button, [role=button], 
             Math.round(e.getBoundingClientRect().height) + 'px')"""
 
 
+# Every page a governor (province 30, district 3001) or the national viewer opens on a tablet.
+TABLET_PAGES = (("overview", "/"), ("home", "/?home=30"), ("profile", "/profile?level=district&area=3001"),
+                ("padme", "/padme?level=province&area=30"), ("cebrs", "/cebrs?level=province&area=30"),
+                ("thaiqm", "/thaiqm?level=province&area=30"), ("sdg", "/sdg?level=province&area=30"),
+                ("weekly", "/weekly?level=province&area=30"))
+
+# The page scrolls inside Streamlit's main section, not the document: look at both.
+SIDEWAYS = """() => [document.documentElement, document.body, ...document.querySelectorAll(
+    '[data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"]')]
+  .filter(e => e.scrollWidth > e.clientWidth)
+  .map(e => (e.getAttribute('data-testid') || e.tagName) + ' ' + e.scrollWidth + '>' + e.clientWidth)"""
+
+# A figure squeezed into too narrow a card is cut with an ellipsis by CSS ("1…" for 128): the text
+# overflows its box, which innerText does not show.
+CUT_FIGURES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+  .filter(v => v.innerText.trim().endsWith('…') ||
+               [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth))
+  .map(v => v.innerText.trim() + ' (' +
+            v.closest('[data-testid="stMetric"]').querySelector('[data-testid="stMetricLabel"]').innerText.trim() + ')')"""
+
+
+# The map pages' areas, by the csv of label points and a code prefix: the provinces of the country,
+# the districts of Nakhon Ratchasima.
+MAPPED = {"overview": ("provinces.csv", "prov_code", ""), "home": ("districts.csv", "dist_code", "30")}
+OFF_THE_MAP = """(points) => {
+    const map = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')._fullLayout.map._subplot.map;
+    const box = map.getContainer().getBoundingClientRect();
+    return points.filter(([code, lon, lat]) => {
+        const p = map.project([lon, lat]);
+        return !(p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height);
+    }).map(([code]) => code);
+}"""
+
+
+def _label_points(csv_name: str, key: str, prefix: str) -> list:
+    import csv
+    with (ROOT / "static" / "geo" / csv_name).open(encoding="utf-8") as fh:
+        return [[r[key], float(r["label_lon"]), float(r["label_lat"])] for r in csv.DictReader(fh)
+                if r[key].startswith(prefix)]
+
+
+@pytest.fixture(scope="module")
+def last_weeks_snapshot(sqlite_url):
+    """A snapshot of the week before this one, so the weekly page has figures to lay out (the shell
+    takes only this week's); removed afterwards, so the shared database is left as seeded."""
+    import datetime as dt
+    from sqlalchemy import delete
+    from data_access import db, schema, snapshots
+    from metrics.fiscal import bangkok_today, week_start
+    engine, week = db.engine_for(sqlite_url), week_start(bangkok_today()) - dt.timedelta(days=7)
+    snapshots.take(engine, week)
+    yield week
+    with engine.begin() as conn:
+        for table in (schema.kpi_snapshot, schema.late_project_snapshot):
+            conn.execute(delete(table).where(table.c.week_start == week))
+
+
 @pytest.mark.parametrize("width, height", [(1024, 768), (820, 1180)])
-def test_a_tablet_gets_every_page_without_sideways_scrolling_and_44px_controls(server, browser, width, height):
+def test_a_tablet_gets_every_page_without_sideways_scrolling_and_44px_controls(server, browser, last_weeks_snapshot,
+                                                                               width, height):
+    # An iPad's Safari asks for desktop pages (is_mobile stays False); it has a touch screen, so
+    # `pointer: coarse` holds and static/touch.css applies.
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()
-    for name, path in (("home", "/?home=30"), ("padme", "/padme?level=province&area=30"), ("weekly", "/weekly")):
+    problems = {}
+    for name, path in TABLET_PAGES:
         page.goto(f"{server}{path}", wait_until="domcontentloaded")
         wait_for_run(page)
-        page.wait_for_selector("h1", timeout=60_000)
-        page.wait_for_timeout(800)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        page.wait_for_timeout(800)  # charts take their width
         page.screenshot(path=str(ARTIFACTS / f"tablet-{width}x{height}-{name}.png"))
-        assert page.locator('[data-testid="stException"]').count() == 0, name
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-        assert page.evaluate(SMALL_CONTROLS) == [], name
+        found = {"exceptions": page.locator('[data-testid="stException"]').count(),
+                 "sideways": page.evaluate(SIDEWAYS), "small controls": page.evaluate(SMALL_CONTROLS),
+                 "cut figures": page.evaluate(CUT_FIGURES)}
+        if name in MAPPED:  # every area of the map can be seen, and so tapped
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
+            found["areas off the map"] = page.evaluate(OFF_THE_MAP, _label_points(*MAPPED[name]))
+        if any(found.values()):
+            problems[name] = {k: v for k, v in found.items() if v}
+    context.close()
+    assert problems == {}
+
+
+def _map_pixel(page, lon: float, lat: float) -> dict:
+    """Where (lon, lat) is on the first map, in page pixels, from the map's own projection (exact,
+    whatever the colourbar or container width does to the plot area)."""
+    return page.evaluate("""([lon, lat]) => {
+        const map = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')._fullLayout.map._subplot.map;
+        const box = map.getContainer().getBoundingClientRect(), p = map.project([lon, lat]);
+        return {x: box.left + p.x, y: box.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height};
+    }""", [lon, lat])
+
+
+def test_a_tablet_drills_into_a_province_by_tapping_the_map_and_back_by_the_breadcrumb(server, browser):
+    import csv
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
+    wait_for_run(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
+    page.wait_for_timeout(2000)  # geometry fetched and drawn
+    page.screenshot(path=str(ARTIFACTS / "tablet-tap-1-nation.png"))
+
+    with (ROOT / "static" / "geo" / "provinces.csv").open(encoding="utf-8") as fh:
+        korat = next(r for r in csv.DictReader(fh) if r["prov_code"] == "30")
+    spot = _map_pixel(page, float(korat["label_lon"]), float(korat["label_lat"]))
+    assert spot["inside"], spot
+    page.touchscreen.tap(spot["x"], spot["y"])
+    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_for_run(page)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "tablet-tap-2-province-30.png"))
+    assert "level=province" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+    crumbs = page.locator(".st-key-breadcrumbs")
+    assert crumbs.locator("strong").inner_text() == "นครราชสีมา"  # the province in view, not a link
+    assert page.get_by_role("heading", name="แผนที่รายอำเภอ").is_visible()  # its districts' map
+
+    crumbs.get_by_role("button", name="ประเทศไทย").tap()
+    page.wait_for_function("location.search.includes('level=nation')", timeout=30_000)
+    wait_for_run(page)
+    page.screenshot(path=str(ARTIFACTS / "tablet-tap-3-back-to-nation.png"))
+    assert "area=" not in page.url
+    assert page.get_by_role("heading", name="แผนที่รายจังหวัด").is_visible()
     context.close()

@@ -87,14 +87,14 @@ def headline(ctx: Context, area: Area) -> None:
     h = m.headline(totals(ctx.url, ctx.version("cebrs"), ctx.viewer, area, ctx.period))
     with st.container(border=True):
         st.subheader(t("cebrs_headline", lang))
-        first = st.columns(3)
-        first[0].metric(t("cebrs_approved_total", lang), fmt.mb(h["approved_mb"], lang, unit=False), border=True)
-        first[1].metric(t("cebrs_disbursed_total", lang), fmt.mb(h["disbursed_mb"], lang, unit=False), border=True)
-        first[2].metric(t("cebrs_disbursed_share", lang), fmt.pct(h["disbursed_pct"]), border=True)
-        second = st.columns(3)
-        second[0].metric(t("cebrs_n_projects", lang), fmt.count(h["n_projects"]), border=True)
-        second[1].metric(t("cebrs_households", lang), fmt.count(h["beneficiary_households"]), border=True)
-        second[2].metric(t("cebrs_people", lang), fmt.count(h["beneficiary_people"]), border=True)
+        # A grid, not two rows of columns: below three readable widths (a portrait tablet) it wraps to two.
+        with st.grid(3, min_column_width=panels.FIGURE_MIN_WIDTH, gap="small"):
+            st.metric(t("cebrs_approved_total", lang), fmt.mb(h["approved_mb"], lang, unit=False), border=True)
+            st.metric(t("cebrs_disbursed_total", lang), fmt.mb(h["disbursed_mb"], lang, unit=False), border=True)
+            st.metric(t("cebrs_disbursed_share", lang), fmt.pct(h["disbursed_pct"]), border=True)
+            st.metric(t("cebrs_n_projects", lang), fmt.count(h["n_projects"]), border=True)
+            st.metric(t("cebrs_households", lang), fmt.count(h["beneficiary_households"]), border=True)
+            st.metric(t("cebrs_people", lang), fmt.count(h["beneficiary_people"]), border=True)
         st.caption(f"{t('cebrs_cumulative', lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, 'cebrs')}")
 
 
@@ -160,18 +160,18 @@ def by_area_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
         st.subheader(t(f"cebrs_by_area_{child}", lang))
         st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, 'cebrs')} · "
                    f"{t('cebrs_map_click', lang)}")
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
-            maps.choropleth(fig, key=f"cebrs-map-{area.level}-{area.code}-{kpi.key}",
-                            on_click=lambda code: drill.go(Area(child, code)))
-        with right:
-            shown = area_table(frame, lang)
-            st.dataframe(shown, hide_index=True, width="stretch", height=560, column_config={
-                t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-                t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-                t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-            exports.buttons(ctx, shown, _key(area, ctx, "areas"), str(area), key=_key(area, ctx, "export-areas"))
+        with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
+            with st.container():
+                fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
+                maps.choropleth(fig, key=f"cebrs-map-{area.level}-{area.code}-{kpi.key}",
+                                on_click=lambda code: drill.go(Area(child, code)))
+            with st.container():
+                shown = area_table(frame, lang)
+                st.dataframe(shown, hide_index=True, width="stretch", height=560, column_config={
+                    t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
+                    t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
+                    t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
+                exports.buttons(ctx, shown, _key(area, ctx, "areas"), str(area), key=_key(area, ctx, "export-areas"))
 
 
 def _subdistricts(ctx: Context, area: Area) -> None:
@@ -202,13 +202,13 @@ def status_block(ctx: Context, area: Area) -> None:
     days = m.days_to_disbursement(rows, ctx.period.end)
     with st.container(border=True):
         st.subheader(t("cebrs_status_title", lang), help=t("cebrs_status_help", lang))
-        columns = st.columns(5)
-        for column, status in zip(columns, m.STATUSES):
-            column.metric(t(f"cebrs_status_{status}", lang), fmt.count(counts[status]), border=True,
-                          help=t("cebrs_status_help", lang))
         help_days = f"{t('cebrs_days_help', lang)} {days['n']}"
-        columns[3].metric(t("cebrs_days_median", lang), _days(days["median"], lang), border=True, help=help_days)
-        columns[4].metric(t("cebrs_days_p90", lang), _days(days["p90"], lang), border=True, help=help_days)
+        with st.grid(5, min_column_width=panels.FIGURE_MIN_WIDTH, gap="small"):
+            for status in m.STATUSES:
+                st.metric(t(f"cebrs_status_{status}", lang), fmt.count(counts[status]), border=True,
+                          help=t("cebrs_status_help", lang))
+            st.metric(t("cebrs_days_median", lang), _days(days["median"], lang), border=True, help=help_days)
+            st.metric(t("cebrs_days_p90", lang), _days(days["p90"], lang), border=True, help=help_days)
         st.caption(f"{ctx.period.label(lang)} · {panels.as_of(ctx, 'cebrs')}")
 
 
@@ -240,22 +240,22 @@ def need_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
         child = area.child_level
         frame = need_frame(ctx, area, index)
         st.caption(f"{t('cebrs_baht_per_household', lang)} · {ctx.period.label(lang)} · {sources}")
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            fig = maps.figure(frame, NEED_KPI, child, lang, prov_code=area.code if child == "district" else None)
-            maps.choropleth(fig, key=f"cebrs-need-map-{area.level}-{area.code}-{NEED_KPI.key}",
-                            on_click=lambda code: drill.go(Area(child, code)))
-        with right:
-            st.markdown(f"**{t('cebrs_flagged', lang)}**")
-            flagged = m.flagged(frame)
-            if flagged.empty:
-                st.caption(t("cebrs_flagged_none", lang))
-            with st.container(horizontal=True, gap="small"):
-                for row in flagged.itertuples():
-                    label = (f"{getattr(row, _name_col(lang))} · {fmt.count(row.baht_per_household)} "
-                             f"{t('cebrs_unit_baht_per_household', lang)}")
-                    st.button(label, key=f"cebrs-flag-{row.area_code}", on_click=drill.go,
-                              args=(Area(child, row.area_code),))
+        with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
+            with st.container():
+                fig = maps.figure(frame, NEED_KPI, child, lang, prov_code=area.code if child == "district" else None)
+                maps.choropleth(fig, key=f"cebrs-need-map-{area.level}-{area.code}-{NEED_KPI.key}",
+                                on_click=lambda code: drill.go(Area(child, code)))
+            with st.container():
+                st.markdown(f"**{t('cebrs_flagged', lang)}**")
+                flagged = m.flagged(frame)
+                if flagged.empty:
+                    st.caption(t("cebrs_flagged_none", lang))
+                with st.container(horizontal=True, gap="small"):
+                    for row in flagged.itertuples():
+                        label = (f"{getattr(row, _name_col(lang))} · {fmt.count(row.baht_per_household)} "
+                                 f"{t('cebrs_unit_baht_per_household', lang)}")
+                        st.button(label, key=f"cebrs-flag-{row.area_code}", on_click=drill.go,
+                                  args=(Area(child, row.area_code),))
         shown = need_table(frame, lang)
         st.dataframe(shown, hide_index=True, width="stretch", column_config={
             t("cebrs_col_money_mb", lang): st.column_config.NumberColumn(format="%.4f"),

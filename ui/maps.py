@@ -21,6 +21,13 @@ from .i18n import t
 
 NO_DATA_GREY = "#CBD5E1"
 HEIGHT = 620
+# px: maps sit in st.grid cells at least this wide, beside their table on a desktop, stacked above it on
+# a tablet (a 3:2 column there squeezed the map until districts fell out of view).
+MIN_WIDTH = 460
+# px: the zoom is fixed on the server, so it frames the area for the narrowest plot a map gets: a portrait
+# tablet with its sidebar open (about 470 px of cell, less the colour bar). A desktop's wider map shows
+# more margin around the same area; none of its areas is ever out of view, or out of reach of a tap.
+FIT_WIDTH = 380
 
 
 def _colours(kpi: Kpi) -> dict:
@@ -55,7 +62,7 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
         locations=frame.loc[has, "area_code"], z=frame.loc[has, kpi.column],
         customdata=[c for c, h in zip(custom, has) if h],
         colorbar={"title": {"text": _unit_label(kpi, lang)}, "thickness": 14}, **_colours(kpi), **common))
-    view = geo.view(geo.bounds(list(frame["area_code"])), height_px=HEIGHT)
+    view = geo.view(geo.bounds(list(frame["area_code"])), width_px=FIT_WIDTH, height_px=HEIGHT)
     fig.update_layout(map={"style": "white-bg", **view}, margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       height=HEIGHT, dragmode=False)
     return fig

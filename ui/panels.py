@@ -20,6 +20,8 @@ from .shell import Context
 
 HEADLINE_KPIS = ("padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
 PANEL_MIN_WIDTH = 230  # px: a source panel narrower than this cuts its figures short
+FIGURE_MIN_WIDTH = 200  # px: a metric card narrower than this cuts a figure like "-10.7 pp" to "-…"
+CHART_MIN_WIDTH = 380  # px: a chart narrower than this cuts its axis labels and title
 
 
 def page_start(ctx: Context, title: str) -> tuple[pd.DataFrame, Area]:

@@ -24,7 +24,8 @@ from .i18n import t
 from .shell import Context
 
 GOALS = list(range(1, 18))
-PER_ROW = 6
+PER_ROW = 6  # goal tiles a row at most (a wide screen)
+GOAL_MIN_WIDTH = 160  # px: a narrower tile breaks a goal's name every syllable and cuts its rating
 # SDSN dashboard colours by rating, always beside the rating's text and an icon.
 BADGES = {"achieved": ("green", ":material/check_circle:"), "challenges": ("yellow", ":material/error:"),
           "significant": ("orange", ":material/warning:"), "major": ("red", ":material/cancel:")}
@@ -144,12 +145,11 @@ def goal_grid(ctx: Context, area: Area, view: View, selected: int) -> None:
     lang = ctx.lang
     st.subheader(t("sdg_goals_title", lang))
     st.caption(t("sdg_goals_caption", lang))
-    rows = view.goal_status.to_dict("records")
-    for start in range(0, len(rows), PER_ROW):
-        columns = st.columns(PER_ROW, gap="small")
-        for column, row in zip(columns, rows[start:start + PER_ROW]):
+    # A grid, not rows of six columns: on a tablet it wraps to fewer, readable tiles a row.
+    with st.grid(PER_ROW, min_column_width=GOAL_MIN_WIDTH, gap="small"):
+        for row in view.goal_status.to_dict("records"):
             goal = int(row["goal"])
-            with column, st.container(border=True, height="stretch"):
+            with st.container(border=True, height="stretch"):
                 st.image(goal_icon(goal, row["colour"]), width="stretch", alt=f"SDG {goal}")
                 st.markdown(f"**{goal}. {row[_name_col(lang)]}**")
                 rating_badge(row["rating"], lang)
@@ -269,39 +269,39 @@ def _indicator_map(ctx: Context, area: Area, index: pd.DataFrame, view: View, in
     ind = {"indicator_code": chosen, **by_code.loc[chosen].to_dict()}
     child = area.child_level
     frame = child_frame(ctx, area, index, view, ind)
-    left, right = st.columns([3, 2], gap="medium")
-    with left, st.container(border=True):
-        st.subheader(t(f"sdg_map_title_{child}", lang))
-        st.caption(f"{chosen} {ind[_name_col(lang)]} · {t('sdg_progress_pct', lang)} · {view.year} · "
-                   f"{t('sdg_progress_note', lang)} · {panels.as_of(ctx, 'sdg')}")
-        fig = maps.figure(frame, PROGRESS, child, lang, prov_code=area.code if child == "district" else None)
-        maps.choropleth(fig, key=f"sdg-map-{area.level}-{area.code}-{chosen}",
-                        on_click=lambda code: drill.go(Area(child, code)))
-    with right, st.container(border=True):
-        st.subheader(t("sdg_children_table", lang))
-        unit = unit_text(ind["unit"], lang)
-        shown = pd.DataFrame({
-            t("col_rank", lang): frame["rank"],
-            t("col_area", lang): frame[_name_col(lang)],
-            f"{t('sdg_value', lang)} ({unit})": [_number(v) for v in frame["value"]],
-            t("sdg_progress_pct", lang): [_number(v, 1) for v in frame["progress_pct"]],
-            t("rating", lang): [rating_text(r, lang) for r in frame["rating"]],
-            t("col_code", lang): frame["area_code"],
-        })
-        key = f"sdg-children-{area.level}-{area.code}-{chosen}"
-        area_codes = frame["area_code"].tolist()
+    with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
+        with st.container(border=True):
+            st.subheader(t(f"sdg_map_title_{child}", lang))
+            st.caption(f"{chosen} {ind[_name_col(lang)]} · {t('sdg_progress_pct', lang)} · {view.year} · "
+                       f"{t('sdg_progress_note', lang)} · {panels.as_of(ctx, 'sdg')}")
+            fig = maps.figure(frame, PROGRESS, child, lang, prov_code=area.code if child == "district" else None)
+            maps.choropleth(fig, key=f"sdg-map-{area.level}-{area.code}-{chosen}",
+                            on_click=lambda code: drill.go(Area(child, code)))
+        with st.container(border=True):
+            st.subheader(t("sdg_children_table", lang))
+            unit = unit_text(ind["unit"], lang)
+            shown = pd.DataFrame({
+                t("col_rank", lang): frame["rank"],
+                t("col_area", lang): frame[_name_col(lang)],
+                f"{t('sdg_value', lang)} ({unit})": [_number(v) for v in frame["value"]],
+                t("sdg_progress_pct", lang): [_number(v, 1) for v in frame["progress_pct"]],
+                t("rating", lang): [rating_text(r, lang) for r in frame["rating"]],
+                t("col_code", lang): frame["area_code"],
+            })
+            key = f"sdg-children-{area.level}-{area.code}-{chosen}"
+            area_codes = frame["area_code"].tolist()
 
-        def _selected() -> None:
-            picked = st.session_state[key]["selection"]["rows"]
-            if picked:
-                drill.go(Area(child, area_codes[picked[0]]))
+            def _selected() -> None:
+                picked = st.session_state[key]["selection"]["rows"]
+                if picked:
+                    drill.go(Area(child, area_codes[picked[0]]))
 
-        st.dataframe(shown, hide_index=True, width="stretch", height=520, key=key, on_select=_selected,
-                     selection_mode="single-row",
-                     column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d")})
-        st.caption(panels.as_of(ctx, "sdg"))
-        exports.buttons(ctx, shown, f"sdg-{chosen}-{area.level}-{area.code or 'TH'}-{view.year}", str(area),
-                        key=f"export-{key}")
+            st.dataframe(shown, hide_index=True, width="stretch", height=520, key=key, on_select=_selected,
+                         selection_mode="single-row",
+                         column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d")})
+            st.caption(panels.as_of(ctx, "sdg"))
+            exports.buttons(ctx, shown, f"sdg-{chosen}-{area.level}-{area.code or 'TH'}-{view.year}", str(area),
+                            key=f"export-{key}")
 
 
 # --- benchmarking ------------------------------------------------------------------------------------

@@ -115,20 +115,16 @@ def headline(ctx: Context, area: Area) -> dict:
     vs = f"{t('vs', lang)} {comparison_period(ctx.period).label(lang)}"
     with st.container(border=True):
         st.markdown(f"**{t('thaiqm_kpi_title', lang)}**")
-        cols = st.columns(5, gap="small")
-        with cols[0]:
+        # A grid, not five columns: on a tablet five columns cut the figures to "1…"; the grid wraps.
+        with st.grid(5, min_column_width=panels.FIGURE_MIN_WIDTH, gap="small"):
             st.metric(t("thaiqm_target", lang), fmt.count(row.get("n_target")), border=True)
-        with cols[1]:
             st.metric(t("thaiqm_n_helped", lang), fmt.count(row.get("n_helped")), border=True)
-        with cols[2]:
             st.metric(t("thaiqm_helped_short", lang), fmt.pct(row.get("helped_pct")),
                       None if pd.isna(change) else round(change, 1), border=True, delta_description=vs,
                       help=t("thaiqm_helped_pct", lang),
                       delta_color="off" if panels.quarter_running(ctx) else "normal")
-        with cols[3]:
             st.metric(t("thaiqm_due", lang), fmt.pct(target_due), border=True,
                       help=t("thaiqm_due_help", lang).format(target=m.KPI_TARGET_PCT))
-        with cols[4]:
             st.metric(t("thaiqm_gap", lang), fmt.pp(gap), border=True, help=t("thaiqm_gap_help", lang))
         st.caption(panels.as_of(ctx, "thaiqm"))
     return row
