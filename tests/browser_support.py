@@ -72,3 +72,24 @@ def wait_for_run(page) -> None:
     page.wait_for_timeout(250)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_function('!document.querySelector(\'[data-testid="stSkeleton"]\')', timeout=30_000)
+
+
+def import_relief(url: str, folder: Path, project_id: str) -> None:
+    """From another process, as a province's feed would: a relief project in Nakhon Ratchasima
+    (subdistrict 300101, so also the north-east), 90 million baht approved and all of it paid out."""
+    export = folder / f"{project_id}.csv"
+    export.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
+                      "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
+                      f"{project_id},2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
+                      "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(export)], cwd=ROOT,
+                   env={**os.environ, "WARROOM_DB_URL": url}, check=True, capture_output=True)
+
+
+def wait_for_metric_change(page, label: str, before: str, timeout_ms: int) -> None:
+    """Until the metric card labelled `label` shows something other than `before`."""
+    page.wait_for_function(
+        """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+             .some(m => m.innerText.includes(label) &&
+                        m.querySelector('[data-testid="stMetricValue"]').innerText !== before)""",
+        arg=[label, before], timeout=timeout_ms)

@@ -2,13 +2,10 @@
 tablets (the running server and Chromium come from tests/browser_support.py and conftest)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.browser_support import ARTIFACTS, ROOT, require_chromium, streamlit_app, wait_for_run
+from tests.browser_support import (ARTIFACTS, ROOT, import_relief, require_chromium, streamlit_app,
+                                   wait_for_metric_change, wait_for_run)
 
 pytestmark = pytest.mark.browser
 
@@ -216,20 +213,8 @@ def test_an_import_from_another_process_shows_up_live_without_a_reload(tmp_path,
         page.screenshot(path=str(ARTIFACTS / "live-before-import.png"), full_page=True)
         assert "Live" in page.locator('[data-testid="stSidebar"]').inner_text()
 
-        # A province reports: a new relief project in Nakhon Ratchasima, fully disbursed.
-        export = tmp_path / "cebrs-korat.csv"
-        export.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
-                          "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
-                          "C2570-3001-LIVE1,2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
-                          "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(export)], cwd=ROOT,
-                       env={**os.environ, "WARROOM_DB_URL": url}, check=True, capture_output=True)
-
-        page.wait_for_function(
-            """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-                 .some(m => m.innerText.includes(label) &&
-                            m.querySelector('[data-testid="stMetricValue"]').innerText !== before)""",
-            arg=[label, before], timeout=20_000)
+        import_relief(url, tmp_path, "C2570-3001-LIVE1")  # a province reports: relief in Nakhon Ratchasima
+        wait_for_metric_change(page, label, before, timeout_ms=20_000)
         wait_for_run(page)
         page.screenshot(path=str(ARTIFACTS / "live-after-import.png"), full_page=True)
         assert _metric_value(page, label) != before

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from metrics.fiscal import BANGKOK
-from tests.browser_support import ARTIFACTS, streamlit_app, wait_for_run
+from tests.browser_support import ARTIFACTS, import_relief, streamlit_app, wait_for_metric_change, wait_for_run
 from ui.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -104,13 +104,8 @@ def test_a_wall_opened_without_the_embed_options_still_hides_the_chrome_and_says
 
 def test_new_data_redraws_the_wall_in_place_without_moving_on(tmp_path, browser):
     """An import from another process shows on the wall within its 10-second check; the view stays."""
-    import os
-    import subprocess
-    import sys
-
     from data_access import db
     from data_access.seed import seed
-    from tests.browser_support import ROOT
     from tests.conftest import AS_OF
     url = f"sqlite:///{tmp_path / 'wall.db'}"
     seed(db.engine_for(url), "test", AS_OF)
@@ -125,19 +120,8 @@ def test_new_data_redraws_the_wall_in_place_without_moving_on(tmp_path, browser)
         before, title = card.locator('[data-testid="stMetricValue"]').inner_text(), _title(page)
         page.evaluate("window.__sameDocument = 'yes'")  # a reload would wipe this
 
-        export = tmp_path / "cebrs-korat.csv"  # Nakhon Ratchasima, in the north-east, pays out relief
-        export.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
-                          "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
-                          "C2570-3001-WALL1,2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
-                          "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(export)], cwd=ROOT,
-                       env={**os.environ, "WARROOM_DB_URL": url}, check=True, capture_output=True)
-
-        page.wait_for_function(
-            """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-                 .some(m => m.innerText.includes(label) &&
-                            m.querySelector('[data-testid="stMetricValue"]').innerText !== before)""",
-            arg=[label, before], timeout=25_000)
+        import_relief(url, tmp_path, "C2570-3001-WALL1")  # Nakhon Ratchasima is in the north-east
+        wait_for_metric_change(page, label, before, timeout_ms=25_000)
         page.screenshot(path=str(ARTIFACTS / "kiosk-live-after-import.png"))
         assert _title(page) == title  # still the same view
         assert page.evaluate("window.__sameDocument") == "yes"
