@@ -7,7 +7,7 @@ from ui.i18n import t
 
 def render(ctx: shell.Context) -> None:
     kiosk.header(ctx.url, ctx.versions, ctx.lang, ctx.demo)
-    slides, interval, problems = kiosk.plan(ctx.viewer)
+    slides, interval, problems = kiosk.plan(ctx.viewer, ctx.lang)
     kiosk.notices(problems, ctx.lang)
     if not slides:
         st.error(t("kiosk_nothing", ctx.lang))

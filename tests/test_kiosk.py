@@ -194,3 +194,4 @@ def test_a_governors_wall_shows_their_province_and_skips_the_rest(accounts_url, 
     for _ in range(3):
         titles.add(title(next_slide(at)))
     assert all(x.endswith("นครราชสีมา") for x in titles) and len(titles) == 3  # overview, exceptions, PADME
+    assert any(t("kiosk_skipped") in w.value and "region northeast" in w.value for w in at.warning)

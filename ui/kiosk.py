@@ -100,8 +100,9 @@ def advance(step: int, moved: float | None, now: float, interval: float) -> tupl
     return step, moved
 
 
-def plan(viewer: Viewer) -> tuple[list[Slide], float, list[str]]:
-    """The slides this viewer may see, the seconds between them, and what was wrong with the input."""
+def plan(viewer: Viewer, lang: str) -> tuple[list[Slide], float, list[str]]:
+    """The slides this viewer may see, the seconds between them, and what was wrong with the input
+    (bad entries, a bad `rotate`, views of areas outside the viewer's rights)."""
     settings = config.load()["kiosk"]
     raw_views = st.query_params.get("views")
     if raw_views:
@@ -110,7 +111,10 @@ def plan(viewer: Viewer) -> tuple[list[Slide], float, list[str]]:
         slides, problems = parse_playlist(list(settings["playlist"]), "warroom.toml [kiosk] playlist")
     interval, bad = parse_rotate(st.query_params.get("rotate"), float(settings["rotate_seconds"]))
     problems += [bad] if bad else []
-    return [s for s in slides if viewer.may_see(s.area_for(viewer))], interval, problems
+    allowed = [s for s in slides if viewer.may_see(s.area_for(viewer))]
+    if skipped := [s for s in slides if s not in allowed]:
+        problems.append(f"{t('kiosk_skipped', lang)}: " + ", ".join(str(s.area) for s in skipped))
+    return allowed, interval, problems
 
 
 def notices(problems: list[str], lang: str) -> None:
