@@ -83,6 +83,10 @@ KPIS = {k.key: k for k in (
 )}
 
 
+# The four figures the war room leads with: on the wall, and in the weekly review and its brief.
+HEADLINES = ("padme_disbursed_pct", "padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+
+
 def ranked(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     """Rank areas on a KPI (1 = best; for a size KPI, 1 = largest); areas with no data rank last."""
     out = frame.assign(rank=frame[kpi.column].rank(ascending=kpi.higher_is_better is False, method="min"))
@@ -99,6 +103,11 @@ def exceptions(frame: pd.DataFrame, kpi: Kpi, reference: float | None, worse_by:
     gap = (values - reference) if kpi.higher_is_better else (reference - values)
     flagged = frame.assign(gap=gap)[gap <= -worse_by]
     return flagged.sort_values(["gap", "area_code"]).head(limit).reset_index(drop=True)
+
+
+def value_or_none(value) -> float | None:
+    """A figure as a float, or None where there is none (None, NaN from an empty rollup or a merge)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def change(current: float, previous: float) -> float | None:

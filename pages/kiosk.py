@@ -15,4 +15,4 @@ def render(ctx: shell.Context) -> None:
     kiosk.rotation(slides, interval, ctx.lang, lambda slide, i, n, every: kiosk_views.render(ctx, slide, i, n, every))
 
 
-shell.kiosk_page(render)
+shell.page(render, wall=True)

@@ -58,13 +58,20 @@ class Table:
 class Brief:
     """Everything one weekly brief shows, in the viewer's language."""
     title: str               # "สรุปประจำสัปดาห์ · นครราชสีมา"
-    area_name: str           # "นครราชสีมา"
     subtitle: str            # period and the week compared with, e.g. "ไตรมาส 1/2570 · เทียบกับ 10 พ.ย. 2569"
     generated: str           # when and by whom, Thai time, e.g. "จัดทำ 21 พ.ย. 2569 10:05 · ผู้ดูแลระบบ"
     headings: dict[str, str] # section titles: "headlines", "map", "movers_up", "movers_down",
-                             # "became_red", "left_red", "late", "notes", "now", "then", "change", "none"
+                             # "became_red", "left_red", "late", "notes", "now", "then", "change", "none",
+                             # and optionally "more" ("and {n} more")
     headlines: list[Headline]
     movers: list[KpiMovers] = field(default_factory=list)
     late: Table | None = None
     map: MapLayer | None = None
     footnote: str = ""       # e.g. the demo-data notice and the sources' attribution
+
+    def heading(self, key: str) -> str:
+        return self.headings.get(key, key)  # a missing heading shows its key rather than failing the download
+
+    def more(self, n: int) -> str:
+        """The "and N more" line: the optional heading "more" with "{n}", else a language-free "… +N"."""
+        return self.headings.get("more", "… +{n}").replace("{n}", str(n))

@@ -22,15 +22,6 @@ MOVERS_CHART_WIDTH = 150   # mm; the movers table takes the rest of the line
 LINE = 7                   # mm per line of body text
 
 
-def _heading(brief: Brief, key: str) -> str:
-    return brief.headings.get(key, key)     # a missing heading shows its key rather than failing the download
-
-
-def _more(brief: Brief, n: int) -> str:
-    """The "and N more" line: an optional heading "more" with "{n}", else a language-free "… +N"."""
-    return brief.headings.get("more", "… +{n}").replace("{n}", str(n))
-
-
 class _Document(FPDF):
     def __init__(self, running_title: str):
         super().__init__(orientation="landscape", format="A4")
@@ -99,18 +90,18 @@ def _title_block(pdf: _Document, brief: Brief) -> None:
 
 
 def _headlines(pdf: _Document, brief: Brief, headlines: list[Headline]) -> None:
-    pdf.section(_heading(brief, "headlines"))
+    pdf.section(brief.heading("headlines"))
     if not headlines:
-        pdf.text_block(_heading(brief, "none"), 12)
+        pdf.text_block(brief.heading("none"), 12)
         return
-    pdf.table_of(["", _heading(brief, "now"), _heading(brief, "then"), _heading(brief, "change")],
+    pdf.table_of(["", brief.heading("now"), brief.heading("then"), brief.heading("change")],
                  [[h.label, h.now, h.then, h.change] for h in headlines], (5, 2, 2, 1.5),
                  ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
 
 
 def _map(pdf: _Document, brief: Brief) -> None:
     pdf.add_page()
-    pdf.section(_heading(brief, "map"))
+    pdf.section(brief.heading("map"))
     pdf.picture(charts.map_png(brief.map), pdf.l_margin, pdf.y, pdf.epw, pdf.h - pdf.y - 16, brief.map.title)
 
 
@@ -121,38 +112,38 @@ def _movers(pdf: _Document, brief: Brief, movers: KpiMovers) -> None:
         top, page = pdf.y, pdf.page
         alt = "; ".join(f"{m.name} {m.change:+.1f}" for m in [*movers.up, *movers.down])
         height = pdf.picture(charts.movers_png(movers), pdf.l_margin, top, MOVERS_CHART_WIDTH, 125, alt)
-        rows = ([[_heading(brief, "movers_up")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.up]
-                + [[_heading(brief, "movers_down")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.down])
+        rows = ([[brief.heading("movers_up")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.up]
+                + [[brief.heading("movers_down")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.down])
         pdf.set_y(top)
-        pdf.table_of(["", _heading(brief, "now"), _heading(brief, "change")], rows, (2.6, 1.3, 1.3),
+        pdf.table_of(["", brief.heading("now"), brief.heading("change")], rows, (2.6, 1.3, 1.3),
                      ("LEFT", "RIGHT", "RIGHT"), width=pdf.epw - MOVERS_CHART_WIDTH - 6, table_align="RIGHT",
                      group_rows=frozenset({0, len(movers.up) + 1}))
         if pdf.page == page:
             pdf.set_y(max(pdf.y, top + height + 4))
     else:
-        pdf.text_block(_heading(brief, "none"), 12)
-    pdf.text_block(f"{_heading(brief, 'became_red')}: {', '.join(movers.became_red) or '—'}", 12)
-    pdf.text_block(f"{_heading(brief, 'left_red')}: {', '.join(movers.left_red) or '—'}", 12)
+        pdf.text_block(brief.heading("none"), 12)
+    pdf.text_block(f"{brief.heading('became_red')}: {', '.join(movers.became_red) or '—'}", 12)
+    pdf.text_block(f"{brief.heading('left_red')}: {', '.join(movers.left_red) or '—'}", 12)
 
 
 def _late(pdf: _Document, brief: Brief, late: Table) -> None:
     pdf.add_page()
-    pdf.section(_heading(brief, "late"))
+    pdf.section(brief.heading("late"))
     if not late.rows or not late.columns:
-        pdf.text_block(_heading(brief, "none"), 12)
+        pdf.text_block(brief.heading("none"), 12)
         return
     shown = late.rows[:LATE_ROWS]
     pdf.table_of(late.columns, shown, tuple([1] * len(late.columns)), tuple(["LEFT"] * len(late.columns)))
     if len(late.rows) > len(shown):
-        pdf.text_block(_more(brief, len(late.rows) - len(shown)), 11, colour=GREY)
+        pdf.text_block(brief.more(len(late.rows) - len(shown)), 11, colour=GREY)
 
 
 def _notes(pdf: _Document, brief: Brief) -> None:
     pdf.ln(4)
-    pdf.section(_heading(brief, "notes"))
+    pdf.section(brief.heading("notes"))
     noted = [h for h in brief.headlines if h.note]
     if not noted:
-        pdf.text_block(_heading(brief, "none"), 12)
+        pdf.text_block(brief.heading("none"), 12)
     for h in noted:
         pdf.text_block(h.label, 12, bold=True, after=0.5)
         pdf.text_block(h.note, 12, after=3)

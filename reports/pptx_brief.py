@@ -30,15 +30,6 @@ LATE_ROWS = 15            # more would run off the slide; the rest are counted
 TITLE_SLIDE, TITLE_ONLY = 0, 5
 
 
-def _heading(brief: Brief, key: str) -> str:
-    return brief.headings.get(key, key)     # a missing heading shows its key rather than failing the download
-
-
-def _more(brief: Brief, n: int) -> str:
-    """The "and N more" line: an optional heading "more" with "{n}", else a language-free "… +N"."""
-    return brief.headings.get("more", "… +{n}").replace("{n}", str(n))
-
-
 def _font(run, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
     run.font.name = FAMILY
     run.font.size = Pt(size)
@@ -125,13 +116,13 @@ def _title_slide(deck, brief: Brief) -> None:
 
 
 def _headlines_slide(deck, brief: Brief) -> None:
-    slide = _slide(deck, _heading(brief, "headlines"))
+    slide = _slide(deck, brief.heading("headlines"))
     if not brief.headlines:
-        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1), [(_heading(brief, "none"), 18, False)])
+        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1), [(brief.heading("none"), 18, False)])
         return
     rows = [[h.label, h.now, h.then, h.change] for h in brief.headlines]
     size = 16 if len(rows) <= 9 else 12
-    _table(slide, ["", _heading(brief, "now"), _heading(brief, "then"), _heading(brief, "change")], rows,
+    _table(slide, ["", brief.heading("now"), brief.heading("then"), brief.heading("change")], rows,
            MARGIN, BODY_TOP, BODY_WIDTH, [5, 2, 2, 1.5], size)
     noted = [h for h in brief.headlines if h.note]
     if noted:   # the presenter sees each KPI's note beside this slide; the notes slide shows them to all
@@ -139,7 +130,7 @@ def _headlines_slide(deck, brief: Brief) -> None:
 
 
 def _map_slide(deck, brief: Brief) -> None:
-    slide = _slide(deck, _heading(brief, "map"))
+    slide = _slide(deck, brief.heading("map"))
     _picture(slide, charts.map_png(brief.map), MARGIN, BODY_TOP, BODY_WIDTH, HEIGHT - BODY_TOP - Inches(0.3),
              brief.map.title)
 
@@ -150,40 +141,40 @@ def _movers_slide(deck, brief: Brief, movers: KpiMovers) -> None:
     if movers.up or movers.down:
         alt = "; ".join(f"{m.name} {m.change:+.1f}" for m in [*movers.up, *movers.down])
         _picture(slide, charts.movers_png(movers), MARGIN, BODY_TOP, chart_width, Inches(4.5), alt)
-        rows = ([[_heading(brief, "movers_up")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.up]
-                + [[_heading(brief, "movers_down")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.down])
+        rows = ([[brief.heading("movers_up")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.up]
+                + [[brief.heading("movers_down")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.down])
         groups = (1, len(movers.up) + 2)    # the "up" and "down" rows, one bold cell across
-        table = _table(slide, ["", _heading(brief, "now"), _heading(brief, "change")], rows,
+        table = _table(slide, ["", brief.heading("now"), brief.heading("change")], rows,
                        MARGIN + chart_width + Inches(0.2), BODY_TOP, BODY_WIDTH - chart_width - Inches(0.2),
                        [2.6, 1.3, 1.3], 12, bold_rows=frozenset({0, *groups}))
         for r in groups:
             table.cell(r, 0).merge(table.cell(r, 2))
     else:
-        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(0.7), [(_heading(brief, "none"), 18, False)])
+        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(0.7), [(brief.heading("none"), 18, False)])
         red_top = BODY_TOP + Inches(0.8)
-    lines = [(f"{_heading(brief, 'became_red')}: {', '.join(movers.became_red) or '—'}", 14, False),
-             (f"{_heading(brief, 'left_red')}: {', '.join(movers.left_red) or '—'}", 14, False)]
+    lines = [(f"{brief.heading('became_red')}: {', '.join(movers.became_red) or '—'}", 14, False),
+             (f"{brief.heading('left_red')}: {', '.join(movers.left_red) or '—'}", 14, False)]
     _textbox(slide, MARGIN, red_top, BODY_WIDTH, Inches(1.2), lines, shrink=True)
 
 
 def _late_slide(deck, brief: Brief, late: Table) -> None:
-    slide = _slide(deck, _heading(brief, "late"))
+    slide = _slide(deck, brief.heading("late"))
     if not late.rows or not late.columns:
-        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1), [(_heading(brief, "none"), 18, False)])
+        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1), [(brief.heading("none"), 18, False)])
         return
     shown = late.rows[:LATE_ROWS]
     _table(slide, late.columns, shown, MARGIN, BODY_TOP, BODY_WIDTH, [1] * len(late.columns), 11, figures=False)
     if len(late.rows) > len(shown):
-        more = _more(brief, len(late.rows) - len(shown))
+        more = brief.more(len(late.rows) - len(shown))
         _textbox(slide, MARGIN, Inches(6.85), BODY_WIDTH, Inches(0.45), [(more, 12, False)], GREY)
 
 
 def _notes_slide(deck, brief: Brief) -> None:
-    slide = _slide(deck, _heading(brief, "notes"))
+    slide = _slide(deck, brief.heading("notes"))
     noted = [h for h in brief.headlines if h.note]
     frame = _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, HEIGHT - BODY_TOP - Inches(0.4), [], shrink=True).text_frame
     if not noted:
-        _write(frame, [(_heading(brief, "none"), 18, False)])
+        _write(frame, [(brief.heading("none"), 18, False)])
         return
     size = 18 if sum(len(h.label) + len(h.note) for h in noted) < 700 else 13
     for i, h in enumerate(noted):

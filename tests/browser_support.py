@@ -77,11 +77,10 @@ def wait_for_run(page) -> None:
 def import_relief(url: str, folder: Path, project_id: str) -> None:
     """From another process, as a province's feed would: a relief project in Nakhon Ratchasima
     (subdistrict 300101, so also the north-east), 90 million baht approved and all of it paid out."""
+    from tests.conftest import cebrs_bytes
     export = folder / f"{project_id}.csv"
-    export.write_text("project_id,fiscal_year,subdist_code,category,title,approved_baht,disbursed_baht,"
-                      "beneficiary_households,beneficiary_people,status,approved_on,disbursed_on,completed_on\n"
-                      f"{project_id},2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
-                      "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
+    export.write_bytes(cebrs_bytes({"project_id": project_id, "approved_baht": "90000000", "disbursed_baht": "90000000",
+                                    "status": "done", "completed_on": "2026-10-30"}))
     subprocess.run([sys.executable, "-m", "data_access", "import", "cebrs", str(export)], cwd=ROOT,
                    env={**os.environ, "WARROOM_DB_URL": url}, check=True, capture_output=True)
 

@@ -106,6 +106,23 @@ def accounts_url(db_url) -> str:
     return db_url
 
 
+def cebrs_bytes(*changes: dict) -> bytes:
+    """A CEBRS file as a province would send it: the contract's example row once per `changes`, each
+    with those cells changed."""
+    import csv
+    import io
+
+    from data_access import imports
+    contract = imports.CONTRACTS["cebrs"]
+    header = [c.name for c in contract.columns]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for change in changes:
+        writer.writerow([{**contract.example, **change}.get(h, "") for h in header])
+    return out.getvalue().encode("utf-8")
+
+
 def plotly_values(array) -> list:
     """A plotly JSON array as a list: plotly 7 sends numeric arrays as {"dtype", "bdata"} (base64)."""
     import base64

@@ -1,7 +1,5 @@
 """Data health queries (SQLite and PostgreSQL): row counts, the import log and the upload door, and
 who may read them. Imports write, so those tests use a fresh database of their own."""
-import csv
-import io
 from pathlib import Path
 
 import pytest
@@ -10,7 +8,7 @@ from sqlalchemy import func, select
 from data_access import db, health, imports, queries, schema as s
 from data_access.scope import NotPermitted, Viewer
 from data_access.seed import seed
-from tests.conftest import AS_OF, seeded_pg_schema
+from tests.conftest import AS_OF, cebrs_bytes, seeded_pg_schema
 
 EXECUTIVE, STAFF, ADMIN = Viewer("exec1", "executive"), Viewer("staff1", "staff"), Viewer("admin1", "admin")
 GOVERNOR = Viewer("gov30", "governor", prov_code="30")
@@ -20,15 +18,7 @@ TABLES = {"padme_projects": s.padme_project, "padme_reports": s.padme_report, "c
 
 
 def cebrs_csv(path: Path, *changes: dict) -> Path:
-    """A CEBRS file: the template's example row once per `changes`, each with those cells changed."""
-    contract = imports.CONTRACTS["cebrs"]
-    header = [c.name for c in contract.columns]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for change in changes:
-        writer.writerow([{**contract.example, **change}.get(h, "") for h in header])
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_bytes(cebrs_bytes(*changes))
     return path
 
 

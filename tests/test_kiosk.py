@@ -17,7 +17,6 @@ from ui.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PERIOD = FiscalQuarter(2570, 1)
-HEADLINES = ("padme_disbursed_pct", "padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
 
 
 @pytest.fixture
@@ -94,14 +93,6 @@ def test_the_rotation_moves_on_only_when_its_interval_is_nearly_over():
     assert kiosk.advance(1, 145.0, now=181.0, interval=45) == (2, 181.0)  # a slightly early timer still does
 
 
-def test_a_viewer_only_gets_the_views_of_areas_they_may_see():
-    governor = Viewer(name="gov", role="governor", prov_code="30")
-    slides = [kiosk.Slide("overview"), kiosk.Slide("overview", Area("region", "north")),
-              kiosk.Slide("overview", Area("province", "30")), kiosk.Slide("padme")]
-    allowed = [s for s in slides if governor.may_see(s.area_for(governor))]
-    assert [s.area_for(governor) for s in allowed] == [Area("province", "30")] * 3
-
-
 # --- the wall as it runs ---------------------------------------------------------------------------
 def test_the_wall_has_no_sidebar_and_its_figures_are_the_data_layers(wall_db):
     at = wall()
@@ -109,7 +100,7 @@ def test_the_wall_has_no_sidebar_and_its_figures_are_the_data_layers(wall_db):
     assert not at.selectbox and not at.button and not at.text_input  # nothing waits for a touch
     assert title(at) == f"{t('kiosk_slide_overview')} · ประเทศไทย"
     shown = {m.label: m for m in at.metric}
-    for key in HEADLINES:
+    for key in kpis.HEADLINES:
         value, change = expected(wall_db, NATION, key)
         assert shown[t(key)].value == value, key
         assert float(shown[t(key)].delta) == change, key

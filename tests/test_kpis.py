@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,3 +92,9 @@ def test_every_kpi_names_a_column_its_source_computes():
     }
     for kpi in kpis.KPIS.values():
         assert kpi.column in computed[kpi.source], kpi.key
+
+
+def test_a_missing_figure_is_none_and_a_present_one_a_float():
+    assert kpis.value_or_none(None) is None
+    assert kpis.value_or_none(float("nan")) is None
+    assert kpis.value_or_none(np.float64(2.5)) == 2.5 and isinstance(kpis.value_or_none(np.int64(3)), float)

@@ -12,7 +12,7 @@ from data_access import db, health, imports, queries, schema as s
 from data_access.scope import Viewer
 from data_access.seed import seed
 from metrics.fiscal import FiscalQuarter
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, cebrs_bytes
 from ui.i18n import t
 from ui.shell import Context
 
@@ -33,18 +33,6 @@ def fresh(tmp_path_factory) -> str:
 def app_db(fresh, monkeypatch):
     monkeypatch.setenv("WARROOM_DB_URL", fresh)
     return fresh
-
-
-def cebrs_bytes(*changes: dict) -> bytes:
-    """A CEBRS file: the template's example row once per `changes`, each with those cells changed."""
-    contract = imports.CONTRACTS["cebrs"]
-    header = [c.name for c in contract.columns]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for change in changes:
-        writer.writerow([{**contract.example, **change}.get(h, "") for h in header])
-    return out.getvalue().encode("utf-8")
 
 
 def state(url: str) -> tuple:

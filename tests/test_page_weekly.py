@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data_access import db, imports, queries, schema as s, snapshots
 from data_access.scope import EVERYONE, NATION
 from data_access.seed import seed
+from metrics import kpis
 from metrics.fiscal import FiscalQuarter
 from tests.conftest import AS_OF
 from ui import exports, fmt
@@ -110,9 +111,17 @@ def test_the_excel_brief_holds_the_figures_on_screen(page, review_db, monkeypatc
     engine = db.engine_for(review_db[0])
     now = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, FiscalQuarter(2570, 1), "province").set_index("area_code")
     assert row[t("weekly_col_now", "th")].iloc[0] == pytest.approx(now.at["30", "disbursed_pct"])
-    back = pd.read_excel(io.BytesIO(real(sheets)), sheet_name=None)
+    back = pd.read_excel(io.BytesIO(real(sheets)), sheet_name=None)  # read back with openpyxl
     assert "นครราชสีมา" in back["CEBRS"][t("col_area", "th")].tolist()
     assert exports.sheet_title(t("weekly_new_late", "th")) in back
+    # Each headline KPI's figure for the whole area, as the page shows it (its cards in REVIEWED order).
+    from ui import weekly_view
+    assert len(at.metric) == len(weekly_view.REVIEWED)
+    for card, key in zip(at.metric, weekly_view.REVIEWED):
+        kpi = kpis.KPIS[key]
+        sheet = back[kpi.source.upper()]
+        whole = sheet[(sheet["KPI"] == t(key, "th")) & (sheet[t("col_area", "th")] == t("this_area", "th"))]
+        assert fmt.by_unit(whole[t("weekly_col_now", "th")].iloc[0], kpi.unit, "th") == card.value, key
 
 
 def test_the_powerpoint_and_pdf_briefs_hold_what_the_page_shows(page, review_db, monkeypatch, press_downloads):

@@ -40,7 +40,7 @@ def thai_brief(**changes) -> Brief:
                           up=[Mover("สูงเนิน", "8.0%", -2.5)], down=[Mover("โนนสูง", "19.5%", 1.8)],
                           became_red=[], left_red=[])
     fields = dict(
-        title="สรุปประจำสัปดาห์ · นครราชสีมา", area_name="นครราชสีมา",
+        title="สรุปประจำสัปดาห์ · นครราชสีมา",
         subtitle="ไตรมาส 1/2570 · เทียบกับ 10 พ.ย. 2569", generated="จัดทำ 21 พ.ย. 2569 10:05 · ผู้ดูแลระบบ",
         headings=TH,
         headlines=[Headline("การเบิกจ่าย PADME (%)", "45.2%", "42.1%", "+3.1", "=ติดตามอำเภอพิมาย ที่นี่ น้ำท่วม"),
@@ -54,7 +54,7 @@ def thai_brief(**changes) -> Brief:
 
 
 def english_brief() -> Brief:
-    return Brief(title="Weekly brief · Nakhon Ratchasima", area_name="Nakhon Ratchasima",
+    return Brief(title="Weekly brief · Nakhon Ratchasima",
                  subtitle="Q1 2027 · vs 10 Nov 2026", generated="Made 21 Nov 2026 10:05 · Administrator",
                  headings=EN,
                  headlines=[Headline("PADME disbursed (%)", "45.2%", "42.1%", "+3.1", "Chase Phimai")],
@@ -81,7 +81,7 @@ def thai_pdf() -> PdfReader:
 def figures(brief: Brief) -> list[str]:
     """What the meeting saw on screen and must find in the minutes."""
     movers = [m for k in brief.movers for m in [*k.up, *k.down]]
-    return [brief.area_name, brief.title, brief.subtitle, *[v for h in brief.headlines for v in (h.label, h.now, h.then, h.change)],
+    return [brief.title, brief.subtitle, *[v for h in brief.headlines for v in (h.label, h.now, h.then, h.change)],
             *[m.name for m in movers], *[m.now for m in movers], *[n for k in brief.movers for n in k.became_red + k.left_red],
             *[line for h in brief.headlines for line in h.note.splitlines()]]
 

@@ -5,9 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from data_access import db, imports, queries, schema as s, snapshots
 from data_access.scope import EVERYONE, NATION, Area, NotPermitted, Viewer

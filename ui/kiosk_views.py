@@ -15,12 +15,11 @@ from data_access.scope import Area
 from metrics import kpis, sdg
 from metrics.fiscal import comparison_period
 
-from . import config, data, drill, fmt, maps, sdg_view
+from . import config, data, drill, fmt, maps, panels, sdg_view
 from .i18n import t
 from .kiosk import Slide
 from .shell import Context
 
-HEADLINES = ("padme_disbursed_pct", "padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
 SOURCE_FIGURES = {
     "padme": ("padme_budget_mb", "padme_disbursed_pct", "padme_gap_pp"),
     "cebrs": ("cebrs_approved_mb", "cebrs_disbursed_pct"),
@@ -33,10 +32,6 @@ MAP_FONT_PX = 24
 MAP_HEIGHT = 540
 WALL_BACKGROUND = "#0B1220"  # [theme.dark] backgroundColor in .streamlit/config.toml
 WALL_OUTLINE = "#94A3B8"
-
-
-def _num(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def slide_title(ctx: Context, slide: Slide, index: pd.DataFrame) -> str:
@@ -59,7 +54,7 @@ def render(ctx: Context, slide: Slide, position: int, count: int, interval: floa
     elif slide.kind == "sdg":
         _sdg(ctx, area)
     else:
-        _figures(ctx, area, HEADLINES if slide.kind == "overview" else SOURCE_FIGURES[slide.kind])
+        _figures(ctx, area, kpis.HEADLINES if slide.kind == "overview" else SOURCE_FIGURES[slide.kind])
         if area.level != "district":
             _map_and_laggards(ctx, area, kpis.KPIS[MAP_KPI[slide.kind]])
 
@@ -72,19 +67,11 @@ def _figures(ctx: Context, area: Area, keys: tuple[str, ...]) -> None:
             kpi = kpis.KPIS[key]
             now = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area, ctx.period)
             then = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area, before)
-            change = kpis.change(_num(now.get(kpi.column)), _num(then.get(kpi.column)))
-            st.metric(t(key, lang), fmt.by_unit(_num(now.get(kpi.column)), kpi.unit, lang),
+            change = kpis.change(now.get(kpi.column), then.get(kpi.column))
+            st.metric(t(key, lang), fmt.by_unit(now.get(kpi.column), kpi.unit, lang),
                       None if change is None else round(change, 1), border=True,
                       delta_color="normal" if kpi.higher_is_better else "off",
                       delta_description=f"{t('vs', lang)} {before.label(lang)}")
-
-
-def _lagging(ctx: Context, area: Area, kpi: kpis.Kpi, worse_by: float, limit: int) -> tuple[pd.DataFrame, float | None]:
-    """The areas one level down at least `worse_by` points behind the area's own figure, worst first."""
-    reference = _num(data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area,
-                                 ctx.period).get(kpi.column))
-    frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
-    return kpis.exceptions(frame, kpi, reference, worse_by, limit), reference
 
 
 def _lines(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> str:
@@ -104,7 +91,7 @@ def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
         st.plotly_chart(_wall_scale(fig), config={"displayModeBar": False, "staticPlot": True},
                         key=f"kiosk-map-{area}-{kpi.key}")
     with right, st.container(border=True, height="stretch"):
-        lagging, reference = _lagging(ctx, area, kpi, 0.0, LAGGING_SHOWN)
+        lagging, reference = panels.lagging(ctx, area, kpi, 0.0, LAGGING_SHOWN)
         st.markdown(f"**{t(kpi.key, lang)}**  \n{t('kiosk_lagging', lang)} "
                     f"({drill.name(area, data.area_index(ctx.url), lang)} {fmt.by_unit(reference, kpi.unit, lang)})")
         st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))
@@ -127,14 +114,14 @@ def _exceptions(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     limit = int(config.load()["exceptions"]["limit"])
     with st.grid(2, gap="medium"):
-        for key in HEADLINES:
+        for key in kpis.HEADLINES:
             kpi = kpis.KPIS[key]
             with st.container(border=True, height="stretch"):
                 if area.level == "district":
                     st.markdown(f"**{t(key, lang)}**  \n{t('kiosk_no_lagging', lang)}")
                     continue
                 worse_by, _ = config.exception_rule(key)
-                lagging, reference = _lagging(ctx, area, kpi, worse_by, limit)
+                lagging, reference = panels.lagging(ctx, area, kpi, worse_by, limit)
                 st.markdown(f"**{t(key, lang)}** · {t('exceptions_rule', lang)} {worse_by:g} "
                             f"({fmt.by_unit(reference, kpi.unit, lang)})")
                 st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))

@@ -5,8 +5,6 @@ drill-down moves (row selection, exception buttons) go through ui.drill.
 """
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -37,12 +35,8 @@ def page_start(ctx: Context, title: str) -> tuple[pd.DataFrame, Area]:
     return index, area
 
 
-def _num(value) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
 def _delta(now: dict, before: dict, column: str) -> float | None:
-    change = kpis.change(_num(now.get(column)), _num(before.get(column)))
+    change = kpis.change(now.get(column), before.get(column))
     return None if change is None else round(change, 1)
 
 
@@ -130,7 +124,7 @@ def national_reference(ctx: Context, area: Area) -> None:
     for key in ("padme_disbursed_pct", "cebrs_disbursed_pct", "thaiqm_helped_pct"):
         kpi = kpis.KPIS[key]
         value = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, NATION, ctx.period).get(kpi.column)
-        parts.append(f"{t(key, lang)} {fmt.pct(_num(value))}")
+        parts.append(f"{t(key, lang)} {fmt.pct(value)}")
     st.caption(f"{t('national_reference', lang)}: " + " · ".join(parts))
 
 
@@ -179,6 +173,15 @@ def ranking(ctx: Context, frame: pd.DataFrame, kpi: kpis.Kpi, area: Area, key: s
                     str(area), key=f"export-{key}")
 
 
+def lagging(ctx: Context, area: Area, kpi: kpis.Kpi, worse_by: float, limit: int) -> tuple[pd.DataFrame, float | None]:
+    """The areas one level down at least `worse_by` points behind the area's own figure, worst first
+    (at most `limit`), and that figure: the exceptions rule, for the pages and the wall."""
+    reference = kpis.value_or_none(data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area,
+                                               ctx.period).get(kpi.column))
+    frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
+    return kpis.exceptions(frame, kpi, reference, worse_by, limit), reference
+
+
 def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
     """Exceptions first: the children well behind this area on the chosen KPI and each headline KPI."""
     lang = ctx.lang
@@ -189,17 +192,14 @@ def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
         if kpi.higher_is_better is None:
             continue
         worse_by, limit = config.exception_rule(key)
-        reference = _num(data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area,
-                                     ctx.period).get(kpi.column))
-        frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
-        lagging = kpis.exceptions(frame, kpi, reference, worse_by, limit)
-        if lagging.empty:
+        behind, reference = lagging(ctx, area, kpi, worse_by, limit)
+        if behind.empty:
             continue
         shown_any = True
         st.markdown(f"**{t(key, lang)}** · {t('exceptions_rule', lang)} {worse_by:g} "
                     f"{'pp' if kpi.unit in ('pct', 'pp') else ''} ({fmt.by_unit(reference, kpi.unit, lang)})")
         with st.container(horizontal=True, gap="small"):
-            for row in lagging.itertuples():
+            for row in behind.itertuples():
                 label = f"{row.name_th if lang == 'th' else row.name_en} · {fmt.by_unit(getattr(row, kpi.column), kpi.unit, lang)}"
                 st.button(label, key=f"exc-{key}-{row.area_code}", on_click=drill.go,
                           args=(Area(area.child_level, row.area_code),))

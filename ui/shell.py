@@ -69,11 +69,11 @@ def _language() -> str:
     return value if value in LANGS else chosen
 
 
-def _period(url: str, versions: tuple, lang: str, kiosk: bool = False) -> FiscalQuarter | None:
+def _period(url: str, versions: tuple, lang: str, wall: bool = False) -> FiscalQuarter | None:
     available = data.periods(url, versions)
     if not available:
         return None
-    if kiosk:
+    if wall:
         return available[-1]  # the wall always shows the newest quarter
     years = sorted({p.year for p in available}, reverse=True)
     urlstate.seed("fy", years, available[-1].year, int)
@@ -86,11 +86,11 @@ def _period(url: str, versions: tuple, lang: str, kiosk: bool = False) -> Fiscal
     return FiscalQuarter(year, quarter)
 
 
-def start(needs_period: bool = True, kiosk: bool = False) -> Context:
+def start(needs_period: bool = True, wall: bool = False) -> Context:
     """The page's context; `needs_period=False` lets a page run before any source has data (the
-    admin's import and health pages on a freshly initialised database), with `period` None. A kiosk
-    (the wall) draws no sidebar: its language comes from the URL and its period is the newest."""
-    lang = language() if kiosk else _language()
+    admin's import and health pages on a freshly initialised database), with `period` None. The wall
+    (ui.kiosk) draws no sidebar: its language comes from the URL and its period is the newest."""
+    lang = language() if wall else _language()
     settings = resolve()
     try:
         engine = data.engine(settings.url)
@@ -102,18 +102,18 @@ def start(needs_period: bool = True, kiosk: bool = False) -> Context:
             _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
         versions = tuple(sorted(data.versions(settings.url).items()))
         meta = data.dataset_meta(settings.url, versions)
-        period = _period(settings.url, versions, lang, kiosk)
+        period = _period(settings.url, versions, lang, wall)
     except SQLAlchemyError as exc:
         database_failure(exc, lang)
     if period is None and needs_period:
         _stop_with("warning", t("db_no_data", lang), t("db_no_data_hint", lang))
-    if period is not None and not kiosk:
+    if period is not None and not wall:
         urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
     demo = meta.get("origin") == "demo"
-    if demo and not kiosk:  # the wall says it in its header, in one badge
+    if demo and not wall:  # the wall says it in its header, in one badge
         st.info(t("demo_banner", lang))
     viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo and settings.is_embedded, lang,
-                         kiosk=kiosk)
+                         kiosk=wall)
     return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo)
 
 
@@ -149,22 +149,9 @@ def _touch_css() -> str:
     return (PROJECT_ROOT / "static" / "touch.css").read_text(encoding="utf-8")
 
 
-def kiosk_page(render: Callable[[Context], None]) -> None:
-    """Run the wall (ui.kiosk): the same database checks, no sidebar, wall-scale type, no footer."""
-    _leave_legacy_multipage_mode()
-    st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide",
-                       initial_sidebar_state="collapsed")
-    st.html(f"<style>{kiosk.stylesheet()}</style>")
-    ctx = start(kiosk=True)
-    weekly_data.ensure_this_week(ctx.url)
-    try:
-        render(ctx)
-    except SQLAlchemyError as exc:
-        database_failure(exc, ctx.lang)
-
-
-def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
-    """Run one page: the shell first (database, viewer, sidebar), then `render(ctx)`.
+def page(render: Callable[[Context], None], needs_period: bool = True, wall: bool = False) -> None:
+    """Run one page: the shell first (database, viewer, sidebar), then `render(ctx)`. `wall=True` is
+    the kiosk (ui.kiosk): no sidebar, wall-scale type, no footer; its header does the live check.
 
     Every page file calls this itself rather than relying on app.py, because Streamlit runs a file
     under a folder named `pages/` directly (its legacy multipage mode) in some runs — AppTest reruns,
@@ -172,10 +159,12 @@ def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
     database failure mid-page becomes a banner, never figures or a stack trace.
     """
     _leave_legacy_multipage_mode()
-    st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide")
-    st.html(f"<style>{_touch_css()}</style>")
-    ctx = start(needs_period)
-    live.watch(ctx.url, ctx.versions, ctx.lang)
+    st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide",
+                       initial_sidebar_state="collapsed" if wall else "auto")
+    st.html(f"<style>{kiosk.stylesheet() if wall else _touch_css()}</style>")
+    ctx = start(needs_period, wall)
+    if not wall:
+        live.watch(ctx.url, ctx.versions, ctx.lang)
     weekly_data.ensure_this_week(ctx.url)
     try:
         render(ctx)
@@ -188,7 +177,8 @@ def page(render: Callable[[Context], None], needs_period: bool = True) -> None:
             st.button(t("go_home", ctx.lang), on_click=go_home, args=(ctx.viewer,), type="primary")
     except SQLAlchemyError as exc:
         database_failure(exc, ctx.lang)
-    footer(ctx.lang)
+    if not wall:
+        footer(ctx.lang)
 
 
 def go_home(viewer: Viewer) -> None:

@@ -23,7 +23,7 @@ from . import config, data, drill, exports, fmt, geo
 from .i18n import t
 from .shell import Context
 
-REVIEWED = ("padme_disbursed_pct", "padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+REVIEWED = kpis.HEADLINES
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -72,14 +72,10 @@ def kpi_changes(ctx: Context, area: Area, week: dt.date, key: str) -> dict:
     out["best"], out["worst"] = (_named(f, names, ctx.lang) for f in weekly.movers(now_frame, before, kpi))
     worse_by, _ = config.exception_rule(key)
     out["worse_by"] = worse_by
-    became, left = weekly.red_turns(now_frame, _num(own_now), before, out["then"], kpi, worse_by)
+    became, left = weekly.red_turns(now_frame, kpis.value_or_none(own_now), before, out["then"], kpi, worse_by)
     label = dict(zip(names["area_code"], names["name_th" if ctx.lang == "th" else "name_en"]))
     out["became_red"], out["left_red"] = sorted(label.get(c, c) for c in became), sorted(label.get(c, c) for c in left)
     return out
-
-
-def _num(value):
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _movers_table(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> None:
@@ -99,7 +95,7 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
     kpi = found["kpi"]
     with st.container(border=True):
         st.subheader(t(key, lang))
-        change = kpis.change(_num(found["now"]), _num(found["then"]))
+        change = kpis.change(found["now"], found["then"])
         st.metric(t("weekly_col_now", lang), fmt.by_unit(found["now"], kpi.unit, lang),
                   None if change is None else round(change, 1), border=True,
                   delta_description=f"{t('vs', lang)} {thai_date(week, lang)}")
@@ -120,17 +116,20 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
 def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.DataFrame) -> None:
     lang = ctx.lang
     this_week = week_start(bangkok_today())
-    mine = notes[notes.kpi == key]
-    earlier = mine[pd.to_datetime(mine.week_start).dt.date == week]
-    if not earlier.empty:
-        st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier.iloc[0].note}")
-    current = mine[pd.to_datetime(mine.week_start).dt.date == this_week]
+    if earlier := note_of(notes, key, week):
+        st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier}")
     field = f"note-{area.level}-{area.code or 'TH'}-{key}"
-    st.text_area(t("weekly_note", lang), value=current.iloc[0].note if not current.empty else "", key=field,
+    st.text_area(t("weekly_note", lang), value=note_of(notes, key, this_week), key=field,
                  height=80)
     if st.button(t("weekly_note_save", lang), key=f"save-{field}"):
         snapshots.write_note(data.engine(ctx.url), ctx.viewer, area, this_week, key, st.session_state[field])
         st.toast(t("weekly_note_saved", lang))
+
+
+def note_of(notes: pd.DataFrame, key: str, week: dt.date) -> str:
+    """The KPI's note of that week ("" when none) from `notes_for`'s frame."""
+    found = notes[(notes.kpi == key) & (pd.to_datetime(notes.week_start).dt.date == week)]
+    return found.iloc[0].note if not found.empty else ""
 
 
 def notes_for(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
@@ -168,12 +167,11 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
     for key in REVIEWED:
         found = kpi_changes(ctx, area, week, key)
         kpi = found["kpi"]
-        change = kpis.change(_num(found["now"]), _num(found["then"]))
-        mine = notes[(notes.kpi == key) & (pd.to_datetime(notes.week_start).dt.date == this_week)]
+        change = kpis.change(found["now"], found["then"])
         headlines.append(Headline(t(key, lang), fmt.by_unit(found["now"], kpi.unit, lang),
                                   fmt.by_unit(found["then"], kpi.unit, lang),
                                   fmt.DASH if change is None else f"{change:+.1f}",
-                                  mine.iloc[0].note if not mine.empty else ""))
+                                  note_of(notes, key, this_week)))
         if area.level == "district":
             continue
         movers.append(KpiMovers(
@@ -185,12 +183,12 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
             map_of = area.child_level
             layer = MapLayer(geo.geometry_path(map_of, area.code if map_of == "district" else None),
                              "prov_code" if map_of == "province" else "dist_code",
-                             {c: _num(v) for c, v in zip(children["area_code"], children["value"])},
+                             {c: kpis.value_or_none(v) for c, v in zip(children["area_code"], children["value"])},
                              f"{t(key, lang)} · {ctx.period.label(lang)}", bool(kpi.higher_is_better))
     place = drill.name(area, index, lang)
     made = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     return Brief(
-        title=f"{t('weekly_brief_title', lang)} · {place}", area_name=place,
+        title=f"{t('weekly_brief_title', lang)} · {place}",
         subtitle=f"{ctx.period.label(lang)} · {t('vs', lang)} {thai_date(week, lang)}",
         generated=f"{t('weekly_brief_made', lang)} {thai_time(made, lang)} · {t('weekly_brief_by', lang)} {ctx.viewer.name}",
         headings={"headlines": t("weekly_brief_headlines", lang), "map": t("weekly_brief_map", lang),
