@@ -30,6 +30,7 @@ MAP_KPI = {"overview": "padme_disbursed_pct", "padme": "padme_gap_pp", "cebrs": 
 LAGGING_SHOWN = 7
 MAP_FONT_PX = 24
 MAP_HEIGHT = 540
+MAP_WIDTH = 900  # px of plot a 1920-px wall gives the map (3/5 of the row, less the colour bar)
 WALL_BACKGROUND = "#0B1220"  # [theme.dark] backgroundColor in .streamlit/config.toml
 WALL_OUTLINE = "#94A3B8"
 
@@ -87,7 +88,8 @@ def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True):
         fig = maps.figure(frame, kpi, area.child_level, lang,
-                          prov_code=area.code if area.child_level == "district" else None)
+                          prov_code=area.code if area.child_level == "district" else None, fit_width=MAP_WIDTH,
+                          height=MAP_HEIGHT)
         st.plotly_chart(_wall_scale(fig), config={"displayModeBar": False, "staticPlot": True},
                         key=f"kiosk-map-{area}-{kpi.key}")
     with right, st.container(border=True, height="stretch"):
@@ -102,7 +104,7 @@ def _wall_scale(fig: go.Figure) -> go.Figure:
     (a MapLibre style of one background layer: no tiles, so still offline), outlines light enough that
     the darkest areas, the ones furthest behind, still stand out from a dark background."""
     background = "#FFFFFF" if st.context.theme.type == "light" else WALL_BACKGROUND
-    fig.update_layout(font={"size": MAP_FONT_PX}, height=MAP_HEIGHT, paper_bgcolor="rgba(0,0,0,0)",
+    fig.update_layout(font={"size": MAP_FONT_PX}, paper_bgcolor="rgba(0,0,0,0)",
                       map_style={"version": 8, "sources": {}, "layers": [
                           {"id": "background", "type": "background", "paint": {"background-color": background}}]})
     fig.update_traces(colorbar={"tickfont": {"size": MAP_FONT_PX}, "thickness": 28}, marker_line_color=WALL_OUTLINE)

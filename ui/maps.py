@@ -43,8 +43,10 @@ def _unit_label(kpi: Kpi, lang: str) -> str:
             "baht_hh": t("unit_baht_per_household", lang)}[kpi.unit]
 
 
-def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str | None = None) -> go.Figure:
-    """`frame`: area_code, name_th, name_en and the KPI column, one row per polygon to draw."""
+def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str | None = None,
+           fit_width: int = FIT_WIDTH, height: int = HEIGHT) -> go.Figure:
+    """`frame`: area_code, name_th, name_en and the KPI column, one row per polygon to draw; the area is
+    framed for a plot `fit_width` × `height` px (a page's narrowest map unless the caller knows better)."""
     url, key = geo.geometry_url(map_of, prov_code), geo.feature_key(map_of)
     has = frame[kpi.column].notna()
     labels = [fmt.by_unit(v, kpi.unit, lang) for v in frame[kpi.column]]
@@ -62,9 +64,9 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
         locations=frame.loc[has, "area_code"], z=frame.loc[has, kpi.column],
         customdata=[c for c, h in zip(custom, has) if h],
         colorbar={"title": {"text": _unit_label(kpi, lang)}, "thickness": 14}, **_colours(kpi), **common))
-    view = geo.view(geo.bounds(list(frame["area_code"])), width_px=FIT_WIDTH, height_px=HEIGHT)
+    view = geo.view(geo.bounds(list(frame["area_code"])), width_px=fit_width, height_px=height)
     fig.update_layout(map={"style": "white-bg", **view}, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      height=HEIGHT, dragmode=False)
+                      height=height, dragmode=False)
     return fig
 
 
