@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, insert, select, update
 
 from . import audit, schema as s
-from .db import utcnow
+from .clock import utcnow
 from .scope import Viewer
 
 MAX_FAILED_ATTEMPTS = 5

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from . import schema as s
-from .db import utcnow
+from .clock import utcnow
 from .scope import NotPermitted, Viewer
 
 

@@ -1,7 +1,6 @@
 """Engines and schema creation: one code path for the embedded SQLite file and for PostgreSQL."""
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,6 +93,3 @@ def has_source_data(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(conn.execute(select(func.max(schema.data_version.c.version))).scalar())
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from . import audit, rollups, schema as s, versions
 from .contracts import CONTRACTS, Column, Contract, template  # noqa: F401  (the import API in one place)
-from .db import utcnow
+from .clock import utcnow
 
 CHUNK_ROWS = 20_000
 MAX_REPORTED = 200

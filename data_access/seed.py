@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of, fiscal_year_bounds
 
-from . import rollups, schema as s, versions
+from . import clock, rollups, schema as s, versions
 from .areas import DEFAULT_DISBURSEMENT_TARGETS, load_reference
 from .db import create_schema, drop_schema, mark_schema
 from .reference import NESDP13_MILESTONES, SDG_GOALS, SDG_INDICATORS
@@ -374,7 +374,7 @@ def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
     """Drop and recreate every table, then fill them. Callers decide whether that is allowed."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     cfg = SCALES[scale]
     years = list(range(FIRST_YEAR, fiscal_quarter_of(as_of).year + 1))
     rng = np.random.default_rng(SEED)

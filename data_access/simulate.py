@@ -34,7 +34,7 @@ from sqlalchemy import Engine, and_, func, select
 
 from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of
 
-from . import imports, queries, schema as s, versions
+from . import clock, imports, queries, schema as s, versions
 from .seed import CEBRS_MIX, CEBRS_TITLES, PROBLEMS
 
 USER = "simulator"
@@ -58,7 +58,7 @@ def start_date(engine: Engine) -> dt.date:
     with engine.connect() as conn:
         dates = conn.execute(select(t.c.data_through).where(t.c.source.in_(("padme", "cebrs", "thaiqm")),
                                                             t.c.data_through.is_not(None))).scalars().all()
-    return max(dates, default=dt.date.today())
+    return max(dates, default=clock.today())
 
 
 # --- what exists -----------------------------------------------------------------------------------

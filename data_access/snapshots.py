@@ -13,11 +13,11 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, false, insert, or_, select
 
-from metrics.fiscal import bangkok_today, week_start
+from metrics.fiscal import week_start
 from metrics.kpis import KPIS
 
-from . import padme, queries, schema as s
-from .db import utcnow
+from . import clock, padme, queries, schema as s
+from .clock import utcnow
 from .scope import EVERYONE, NATION, Area, Viewer
 
 LEVELS = (("nation", "total"), ("region", "region"), ("province", "province"), ("district", "district"))
@@ -26,7 +26,7 @@ LATE = ("late", "at_risk")
 
 def take(engine: Engine, day: dt.date | None = None) -> dict:
     """Snapshot the newest quarter's KPIs for the week of `day` (default: today in Bangkok)."""
-    week = week_start(day or bangkok_today())
+    week = week_start(day or clock.today())
     periods = queries.periods(engine)
     if not periods:
         raise ValueError("no source data yet: nothing to snapshot")

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import Connection, Engine, case, insert, select, update
 
 from . import schema
-from .db import utcnow
+from .clock import utcnow
 
 
 def ensure(conn: Connection) -> None:

@@ -109,6 +109,7 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def bangkok_today(now_utc: dt.datetime | None = None) -> dt.date:
-    now = (now_utc or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)).replace(tzinfo=dt.timezone.utc)
+def bangkok_today(now_utc: dt.datetime) -> dt.date:
+    """The date in Thailand at a UTC moment (naive moments are UTC); the clock is data_access.clock."""
+    now = now_utc if now_utc.tzinfo else now_utc.replace(tzinfo=dt.timezone.utc)
     return now.astimezone(BANGKOK).date()

@@ -14,14 +14,33 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from data_access import db
+from data_access import clock as warroom_clock, db
 from data_access.seed import seed
 
 AS_OF = dt.date(2026, 11, 20)  # FY2570 Q1, 51 days in: the current quarter is partly reported
+# What time it is in every test, whatever the machine's clock says (data_access.clock): the Friday
+# afternoon the test data runs through. Child processes (the CLI, `streamlit run` of a browser test)
+# inherit it through WARROOM_NOW and start their own running clock there.
+NOW = "2026-11-20T14:00:00+07:00"
+os.environ["WARROOM_NOW"] = NOW
 # Test databases are configured by URL, which "auto" treats as real: they look through the demo's
 # role chooser unless a test asks for accounts or OIDC itself.
 os.environ.setdefault("WARROOM_AUTH", "demo")
 PG_SERVER = os.environ.get("WARROOM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _frozen_session_clock():
+    """Session fixtures (the seeded databases) are made at NOW too, before any test's own clock."""
+    with warroom_clock.frozen(NOW) as frozen:
+        yield frozen
+
+
+@pytest.fixture(autouse=True)
+def clock(_frozen_session_clock):
+    """The clock of this test, at NOW when it starts: `clock.advance(minutes=31)`, `clock.set(...)`."""
+    _frozen_session_clock.set(warroom_clock.parse_moment(NOW))
+    yield _frozen_session_clock
 
 
 def _pg_reachable() -> str | None:

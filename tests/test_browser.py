@@ -278,9 +278,9 @@ def last_weeks_snapshot(sqlite_url):
     takes only this week's); removed afterwards, so the shared database is left as seeded."""
     import datetime as dt
     from sqlalchemy import delete
-    from data_access import db, schema, snapshots
-    from metrics.fiscal import bangkok_today, week_start
-    engine, week = db.engine_for(sqlite_url), week_start(bangkok_today()) - dt.timedelta(days=7)
+    from data_access import clock, db, schema, snapshots
+    from metrics.fiscal import week_start
+    engine, week = db.engine_for(sqlite_url), week_start(clock.today()) - dt.timedelta(days=7)
     snapshots.take(engine, week)
     yield week
     with engine.begin() as conn:

@@ -1,4 +1,5 @@
 """`python -m data_access`: seeding is refused on a configured database; init never destroys data."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def cli(*args, url: str, **env):
     return subprocess.run([sys.executable, "-m", "data_access", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url, **env}, timeout=300)
+                          env={"PATH": "/usr/bin:/bin", "WARROOM_NOW": os.environ["WARROOM_NOW"], "WARROOM_DB_URL": url, **env}, timeout=300)
 
 
 def test_seed_refuses_a_configured_database_without_force(tmp_path):
@@ -57,7 +58,7 @@ def test_users_commands_take_passwords_from_stdin_only(tmp_path):
     assert cli("init", url=url).returncode == 0
     add = subprocess.run([sys.executable, "-m", "data_access", "users", "add", "korat", "--role", "governor",
                           "--province", "30", "--password-stdin"], cwd=ROOT, capture_output=True, text=True,
-                         input="a-long-password\n", env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url})
+                         input="a-long-password\n", env={"PATH": "/usr/bin:/bin", "WARROOM_NOW": os.environ["WARROOM_NOW"], "WARROOM_DB_URL": url})
     assert add.returncode == 0, add.stderr
     listing = cli("users", "list", url=url)
     assert "korat" in listing.stdout and "governor" in listing.stdout and "a-long-password" not in listing.stdout
@@ -68,7 +69,7 @@ def test_users_commands_take_passwords_from_stdin_only(tmp_path):
         accounts.authenticate(db.engine_for(url), "korat", "a-long-password")
     duplicate = subprocess.run([sys.executable, "-m", "data_access", "users", "add", "korat", "--role", "staff",
                                 "--password-stdin"], cwd=ROOT, capture_output=True, text=True,
-                               input="another-password\n", env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url})
+                               input="another-password\n", env={"PATH": "/usr/bin:/bin", "WARROOM_NOW": os.environ["WARROOM_NOW"], "WARROOM_DB_URL": url})
     assert duplicate.returncode == 2 and "exists already" in duplicate.stderr
     missing = cli("users", "disable", "nobody", url=url)
     assert missing.returncode == 2 and "no account" in missing.stderr

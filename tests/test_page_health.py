@@ -83,11 +83,12 @@ def test_the_figures_are_data_access_figures(sqlite_url):
     assert not at.warning and [s.value for s in at.success] == [t("health_all_fresh", "th")]
 
 
-def test_a_stale_source_is_warned_about(thresholds):
-    thresholds("[health]\nstale_after_hours = { cebrs = 0.0001 }\n")  # the others keep their defaults
+def test_a_stale_source_is_warned_about(thresholds, clock):
+    thresholds("[health]\nstale_after_hours = { cebrs = 2 }\n")  # the others keep their defaults
+    clock.advance(hours=3)  # three hours after the seed: CEBRS is past its two, the others are not
     at = open_page({"lang": "en"})
     assert len(at.warning) == 1 and at.warning[0].value.startswith("CEBRS: no new data for")
-    assert "(threshold 0 hours)" in at.warning[0].value
+    assert "(threshold 2 hours)" in at.warning[0].value
     table = table_with(at, t("health_col_state", "en")).set_index(t("health_col_source", "en"))
     assert table.loc["CEBRS", t("health_col_state", "en")] == t("health_state_stale", "en")
     assert table.loc["PADME", t("health_col_state", "en")] == t("health_state_fresh", "en")

@@ -174,12 +174,13 @@ def test_anyone_but_an_admin_is_refused(role, fresh):
 def test_an_admin_can_import_into_a_freshly_initialised_database(tmp_path, monkeypatch):
     """After `python -m data_access init` no source has data: the dashboards say so, but the admin's
     import and health pages still open, so the first real file can come in through the web."""
+    import os
     import subprocess
     import sys
     from tests.conftest import PASSWORDS, add_accounts
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     subprocess.run([sys.executable, "-m", "data_access", "init"], check=True, capture_output=True,
-                   env={"PATH": "/usr/bin:/bin", "WARROOM_DB_URL": url}, cwd=Path(__file__).resolve().parent.parent)
+                   env={"PATH": "/usr/bin:/bin", "WARROOM_NOW": os.environ["WARROOM_NOW"], "WARROOM_DB_URL": url}, cwd=Path(__file__).resolve().parent.parent)
     add_accounts(url)
     monkeypatch.setenv("WARROOM_DB_URL", url)
     monkeypatch.setenv("WARROOM_AUTH", "accounts")

@@ -51,10 +51,7 @@ def review_db(tmp_path_factory):
 
 @pytest.fixture
 def page(review_db, monkeypatch):
-    from ui import weekly_data, weekly_view
-    monkeypatch.setenv("WARROOM_DB_URL", review_db[0])
-    for module in (weekly_data, weekly_view):  # the meeting is on Friday 20 Nov 2026
-        monkeypatch.setattr(module, "bangkok_today", lambda: AS_OF)
+    monkeypatch.setenv("WARROOM_DB_URL", review_db[0])  # the meeting is on Friday 20 Nov 2026 (conftest.NOW)
 
     def open_(lang="th", **query):
         at = AppTest.from_file(APP, default_timeout=90)

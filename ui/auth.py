@@ -7,13 +7,12 @@ on any other data. A session idle longer than the timeout is signed out.
 from __future__ import annotations
 
 import os
-import time
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import accounts, audit
+from data_access import accounts, audit, clock
 from data_access.scope import COUNTRY_ROLES, ROLES_WITH_AREA, Viewer
 
 from . import config
@@ -55,7 +54,7 @@ def sign_out(engine: Engine, lang: str, reason: str = "sign_out") -> None:
 def _expired(engine: Engine, lang: str) -> bool:
     timeout = 60 * float(config.load()["auth"]["idle_minutes"])
     seen = st.session_state.get(_SEEN)
-    if st.session_state.get(_VIEWER) is not None and seen is not None and time.time() - seen > timeout:
+    if st.session_state.get(_VIEWER) is not None and seen is not None and clock.timestamp() - seen > timeout:
         sign_out(engine, lang, "session_expired")
         return True
     return False
@@ -72,7 +71,7 @@ def _sign_in_form(engine: Engine, lang: str) -> None:
         try:
             st.session_state[_VIEWER] = accounts.authenticate(engine, username.strip(), password,
                                                               national_totals=_national_totals())
-            st.session_state[_SEEN] = time.time()
+            st.session_state[_SEEN] = clock.timestamp()
             st.session_state.pop("drill", None)
             st.rerun()
         except accounts.SignInRefused as refusal:
@@ -139,7 +138,7 @@ def _demo_viewer(index: pd.DataFrame, lang: str) -> Viewer:
 def keep_alive() -> None:
     """Count this moment as activity (the wall: on show all day, touched by no one)."""
     if st.session_state.get(_VIEWER) is not None:
-        st.session_state[_SEEN] = time.time()
+        st.session_state[_SEEN] = clock.timestamp()
 
 
 def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool = False) -> Viewer:
@@ -160,7 +159,7 @@ def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str, kio
             _sign_in_form(engine, lang)
     if found is None:
         st.stop()
-    st.session_state[_SEEN] = time.time()
+    st.session_state[_SEEN] = clock.timestamp()
     if kiosk:
         return found
     with st.sidebar:

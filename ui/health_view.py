@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.health import HELD
 from metrics.fiscal import thai_date, thai_time
 from metrics.freshness import NEVER, STALE, Freshness, freshness
@@ -118,7 +119,7 @@ def _log_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def overview(ctx: Context) -> None:
     status = hd.status(ctx.url, ctx.versions, ctx.viewer)
-    states = freshness_by_source(status, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    states = freshness_by_source(status, clock.utcnow())
     stale_warnings(ctx, states)
     cards(ctx, status, states)
     with st.container(border=True):

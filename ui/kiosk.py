@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access import clock
 from data_access.scope import REGIONS, Area, Viewer
 from data_access.settings import PROJECT_ROOT
 from metrics.fiscal import BANGKOK, thai_date, thai_time
@@ -135,7 +136,7 @@ def header(url: str, shown: tuple[tuple[str, int], ...], lang: str, demo: bool) 
     """Clock, each source's last update and the live state; reruns the app when data moved."""
     @st.fragment(run_every=CLOCK_SECONDS)
     def _bar() -> None:
-        now = dt.datetime.now(BANGKOK)
+        now = clock.bangkok_now()
         status = live.check(url, shown)
         with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
             st.markdown(f"**{now:%H:%M}** · {thai_date(now.date(), lang)}", width="content")
@@ -154,7 +155,7 @@ def header(url: str, shown: tuple[tuple[str, int], ...], lang: str, demo: bool) 
 def _freshness(status: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
     """(text, colour) of each source's last update: the time if today, else the date and time;
     orange once the source is older than [health] stale_after_hours allows."""
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = clock.utcnow()
     updated = status.set_index("source")
     out = []
     for source, name in live.SOURCE_NAMES.items():
@@ -167,7 +168,7 @@ def _freshness(status: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
             out.append((f"{name} · {t('live_never', lang)}", "gray"))
             continue
         when = thai_time(stamp, lang)
-        if stamp.replace(tzinfo=dt.timezone.utc).astimezone(BANGKOK).date() == dt.datetime.now(BANGKOK).date():
+        if stamp.replace(tzinfo=dt.timezone.utc).astimezone(BANGKOK).date() == clock.today():
             when = when.rsplit(" ", 1)[-1]
         out.append((f"{name} · {when}", "orange" if state == STALE else "blue"))
     return out

@@ -12,8 +12,8 @@ import threading
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import snapshots
-from metrics.fiscal import bangkok_today, week_start
+from data_access import clock, snapshots
+from metrics.fiscal import week_start
 
 from . import data
 
@@ -27,7 +27,7 @@ def _done() -> set:
 
 
 def ensure_this_week(url: str) -> None:
-    week = week_start(bangkok_today())
+    week = week_start(clock.today())
     if (url, week) in _done():
         return
     with _LOCK:

@@ -12,10 +12,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from data_access import snapshots
+from data_access import clock, snapshots
 from data_access.scope import Area
 from metrics import kpis, weekly
-from metrics.fiscal import bangkok_today, thai_date, thai_time, week_start
+from metrics.fiscal import thai_date, thai_time, week_start
 from reports import pdf_brief, pptx_brief
 from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
@@ -39,7 +39,7 @@ def _late(url: str, viewer, area: Area, week: dt.date) -> pd.DataFrame:
 
 def choose_week(ctx: Context) -> dt.date | None:
     """The snapshot to compare with: any week before this one, the latest by default."""
-    this_week = week_start(bangkok_today())
+    this_week = week_start(clock.today())
     earlier = [w for w in snapshots.weeks(data.engine(ctx.url)) if w < this_week]
     if not earlier:
         st.info(t("weekly_none", ctx.lang))
@@ -115,7 +115,7 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
 
 def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.DataFrame) -> None:
     lang = ctx.lang
-    this_week = week_start(bangkok_today())
+    this_week = week_start(clock.today())
     if earlier := note_of(notes, key, week):
         st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier}")
     field = f"note-{area.level}-{area.code or 'TH'}-{key}"
@@ -134,12 +134,12 @@ def note_of(notes: pd.DataFrame, key: str, week: dt.date) -> str:
 
 def notes_for(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     """Notes of this week and of the week compared with (not cached: people write them during the meeting)."""
-    return snapshots.notes(data.engine(ctx.url), ctx.viewer, area, [week, week_start(bangkok_today())])
+    return snapshots.notes(data.engine(ctx.url), ctx.viewer, area, [week, week_start(clock.today())])
 
 
 def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     lang = ctx.lang
-    this_week = week_start(bangkok_today())
+    this_week = week_start(clock.today())
     fresh = weekly.new_late(_late(ctx.url, ctx.viewer, area, this_week), _late(ctx.url, ctx.viewer, area, week))
     index = data.area_index(ctx.url).set_index("dist_code")
     name = "name_th" if lang == "th" else "name_en"
@@ -161,7 +161,7 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
     """The brief as plain data for the PowerPoint and PDF writers (reports/): every figure formatted
     here exactly as the page shows it, every heading in the viewer's language."""
     lang = ctx.lang
-    this_week = week_start(bangkok_today())
+    this_week = week_start(clock.today())
     index = data.area_index(ctx.url)
     headlines, movers, layer = [], [], None
     for key in REVIEWED:
@@ -186,7 +186,7 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
                              {c: kpis.value_or_none(v) for c, v in zip(children["area_code"], children["value"])},
                              f"{t(key, lang)} · {ctx.period.label(lang)}", bool(kpi.higher_is_better))
     place = drill.name(area, index, lang)
-    made = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    made = clock.utcnow()
     return Brief(
         title=f"{t('weekly_brief_title', lang)} · {place}",
         subtitle=f"{ctx.period.label(lang)} · {t('vs', lang)} {thai_date(week, lang)}",
