@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast seed clean bench bench-quick
+.PHONY: run test test-fast test-dates seed clean bench bench-quick
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ test: $(VENV)/.installed-dev
 
 test-fast: $(VENV)/.installed-dev
 	$(PY) -m pytest -m "not browser and not postgres"
+
+# The date-sensitive tests again with the machine's clock far away (Debian's faketime): before the test
+# data's day, on the first of March in Bangkok, and at midnight of a new fiscal year in Bangkok.
+FAKE_DATES ?= 2025-02-28T18:00:00 2031-09-30T17:30:00
+test-dates: $(VENV)/.installed-dev
+	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 2; }
+	for moment in $(FAKE_DATES); do \
+	  TZ=UTC faketime -f "@$$(echo $$moment | tr T ' ')" date -u "+== the machine clock reads %F %T UTC"; \
+	  TZ=UTC faketime -f "@$$(echo $$moment | tr T ' ')" $(PY) -m pytest -q -m "dates and not browser" || exit 1; \
+	done
 
 # Speed and memory, measured (never asserted in tests): docs/BENCHMARKS.md and bench/results.json.
 bench: $(VENV)/.installed-dev

@@ -66,12 +66,57 @@ def streamlit_app(db_url: str, log_name: str, **env):
     return running()
 
 
+# The app is idle: connected, the script not running, no skeleton left. Held for three polls in a row
+# (300 ms), because a run that is about to start (a click's rerun, pydeck's debounce) looks idle for a
+# moment first: waiting for the state to stay, not for a fixed time.
+_IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stSkeleton"]');
+  window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
+  return window.__idlePolls >= 3;
+}"""
+# Every plotly map on the page has drawn its polygons: MapLibre loaded, not moving, every source
+# (the geometry fetched from static/) loaded and features rendered.
+_MAPS_DRAWN = """(least) => {
+  const maps = [...document.querySelectorAll('.js-plotly-plot')]
+    .map(gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map)
+    .filter(Boolean);
+  return maps.length >= least && maps.every(m => {
+    const sources = Object.keys((m.style && (m.style.sourceCaches || m.style.tileManagers)) || {});
+    return m.loaded() && !m.isMoving() && sources.every(id => m.isSourceLoaded(id))
+      && m.queryRenderedFeatures().length > 0;
+  });
+}"""
+
+
 def wait_for_run(page) -> None:
     """A run is finished when the app is connected, the script is idle and no skeleton remains."""
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=60_000)
-    page.wait_for_timeout(250)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_function('!document.querySelector(\'[data-testid="stSkeleton"]\')', timeout=30_000)
+    page.evaluate("window.__idlePolls = 0")
+    page.wait_for_function(_IDLE, polling=100, timeout=60_000)
+
+
+# Nothing moves any more: the size of every chart and of the page held for three polls in a row.
+_LAYOUT_STILL = """() => {
+  const now = JSON.stringify([document.documentElement.scrollWidth, document.documentElement.scrollHeight,
+    ...[...document.querySelectorAll('.js-plotly-plot')].map(e => { const r = e.getBoundingClientRect();
+      return [Math.round(r.width), Math.round(r.height)]; })]);
+  window.__stillPolls = now === window.__lastLayout ? (window.__stillPolls || 0) + 1 : 0;
+  window.__lastLayout = now;
+  return window.__stillPolls >= 3;
+}"""
+
+
+def wait_for_layout(page, timeout_ms: int = 30_000) -> None:
+    """Until charts have taken their width and the page stopped growing."""
+    page.evaluate("window.__stillPolls = 0; window.__lastLayout = null")
+    page.wait_for_function(_LAYOUT_STILL, polling=100, timeout=timeout_ms)
+
+
+def wait_for_maps(page, least: int = 1, timeout_ms: int = 30_000) -> None:
+    """Until at least `least` maps are on the page and every map has drawn its areas."""
+    page.wait_for_function(_MAPS_DRAWN, arg=least, polling=100, timeout=timeout_ms)
 
 
 def import_relief(url: str, folder: Path, project_id: str) -> None:

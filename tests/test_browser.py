@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.browser_support import (ARTIFACTS, ROOT, import_relief, require_chromium, streamlit_app,
-                                   wait_for_metric_change, wait_for_run)
+                                   wait_for_layout, wait_for_maps, wait_for_metric_change, wait_for_run)
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +26,7 @@ def test_overview_renders_in_chromium(server, browser):
     page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
     wait_for_run(page)
     page.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
-    page.wait_for_timeout(1500)  # let the map draw its polygons
+    wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "overview-th.png"), full_page=True)
 
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -84,10 +85,12 @@ def _hover_until(page, x: float, y: float, name: str, reach: int = 80, step: int
         for dx in range(-radius, radius + 1, step):
             for dy in (-radius, radius) if abs(dx) != radius else range(-radius, radius + 1, step):
                 page.mouse.move(x + dx, y + dy)
-                page.wait_for_timeout(60)
-                hover = page.locator(".hoverlayer")
-                if hover.count() and name in (hover.first.text_content() or ""):
+                try:  # plotly answers a move with its hover label, or with none off the polygon
+                    page.wait_for_function("name => [...document.querySelectorAll('.hoverlayer')]"
+                                           ".some(h => (h.textContent || '').includes(name))", arg=name, timeout=150)
                     return x + dx, y + dy
+                except PlaywrightTimeout:
+                    continue
     return None
 
 
@@ -100,8 +103,7 @@ def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
     wait_for_run(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
-    page.wait_for_timeout(2000)  # geometry fetched and drawn
+    wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "drill-1-nation.png"), full_page=True)
 
     with (ROOT / "static" / "geo" / "provinces.csv").open(encoding="utf-8") as fh:
@@ -118,7 +120,7 @@ def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
     page.mouse.click(*target)
     page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
     wait_for_run(page)
-    page.wait_for_timeout(2000)
+    wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "drill-2-province-30.png"), full_page=True)
     assert "level=province" in page.url
     assert page.get_by_text("นครราชสีมา", exact=True).first.is_visible()
@@ -300,13 +302,13 @@ def test_a_tablet_gets_every_page_without_sideways_scrolling_and_44px_controls(s
         page.goto(f"{server}{path}", wait_until="domcontentloaded")
         wait_for_run(page)
         page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
-        page.wait_for_timeout(800)  # charts take their width
+        wait_for_layout(page)  # charts take their width
         page.screenshot(path=str(ARTIFACTS / f"tablet-{width}x{height}-{name}.png"))
         found = {"exceptions": page.locator('[data-testid="stException"]').count(),
                  "sideways": page.evaluate(SIDEWAYS), "small controls": page.evaluate(SMALL_CONTROLS),
                  "cut figures": page.evaluate(CUT_FIGURES)}
         if name in MAPPED:  # every area of the map can be seen, and so tapped
-            page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
+            wait_for_maps(page)
             found["areas off the map"] = page.evaluate(OFF_THE_MAP, _label_points(*MAPPED[name]))
         if any(found.values()):
             problems[name] = {k: v for k, v in found.items() if v}
@@ -331,8 +333,7 @@ def test_a_tablet_drills_into_a_province_by_tapping_the_map_and_back_by_the_brea
     page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
     wait_for_run(page)
     page.locator('[data-testid="stPlotlyChart"]').first.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot canvas').length > 0", timeout=30_000)
-    page.wait_for_timeout(2000)  # geometry fetched and drawn
+    wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "tablet-tap-1-nation.png"))
 
     with (ROOT / "static" / "geo" / "provinces.csv").open(encoding="utf-8") as fh:
@@ -342,7 +343,7 @@ def test_a_tablet_drills_into_a_province_by_tapping_the_map_and_back_by_the_brea
     page.touchscreen.tap(spot["x"], spot["y"])
     page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
     wait_for_run(page)
-    page.wait_for_timeout(1500)
+    wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "tablet-tap-2-province-30.png"))
     assert "level=province" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -69,6 +69,7 @@ def test_the_wall_is_dark_readable_and_rotates_within_its_interval(server, brows
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
     page.wait_for_function("window.__titles.length > 0", timeout=30_000)
     assert _titles_seen(page)[0][0] == PLAYLIST_TITLES[0]  # the wall starts at the playlist's first view
+    page.wait_for_function(f"({FONT_SIZES})().figures.length > 0", timeout=30_000)  # figures drawn
 
     # The room's view: no sidebar, no Streamlit toolbar, the dark theme, nothing wider than the wall.
     assert page.locator('[data-testid="stSidebar"]:visible').count() == 0
