@@ -1,9 +1,9 @@
 """War Room entry point: the navigation. Each page runs the shell itself (ui.shell.page).
 
 Navigation is declared before any widget: a widget drawn ahead of `st.navigation` lost its first
-change (the language control read None on its first click; a browser test guards this). The admin
-page's visibility comes from the role the session already holds; the page itself is guarded by the
-data layer, which refuses the audit log to anyone but an admin.
+change (the language control read None on its first click; a browser test guards this). Which of the
+admin, health and import pages are listed comes from the permission model (data_access.access) for
+the viewer the session already holds; each page is also guarded by the data layer itself.
 """
 import streamlit as st
 
@@ -25,13 +25,13 @@ def pages() -> list:
                   help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
         st.Page("pages/weekly.py", title=t("nav_weekly", lang), url_path="weekly", help=t("nav_weekly_help", lang)),
         st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
-                visibility="visible" if auth.session_role() == "admin" else "hidden"),
+                visibility="visible" if auth.session_may("administer") else "hidden"),
         st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",
                 help=t("nav_health_help", lang),
-                visibility="visible" if auth.session_role() in auth.COUNTRY_ROLES else "hidden"),
+                visibility="visible" if auth.session_may("view_health") else "hidden"),
         st.Page("pages/imports.py", title=t("nav_import", lang), url_path="import",
                 help=t("nav_import_help", lang),
-                visibility="visible" if auth.session_role() == "admin" else "hidden"),
+                visibility="visible" if auth.session_may("import") else "hidden"),
     ]
 
 

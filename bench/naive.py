@@ -13,6 +13,7 @@ import time
 import pandas as pd
 from sqlalchemy import select
 
+from data_access.reader import ScopedReader
 from data_access import db, queries, schema as s
 from data_access.scope import EVERYONE, NATION
 from metrics.fiscal import FiscalQuarter
@@ -50,8 +51,8 @@ def app(engine, period: FiscalQuarter) -> pd.DataFrame:
     for source, columns in (("padme", ["budget_baht", "disb_actual_baht"]),
                             ("cebrs", ["approved_baht", "disbursed_baht"]),
                             ("thaiqm", ["n_target", "n_helped"])):
-        queries.rollup(engine, EVERYONE, source, NATION, period, "total")
-        frame = queries.rollup(engine, EVERYONE, source, NATION, period, "province")
+        queries.rollup(ScopedReader(engine, EVERYONE), source, NATION, period, "total")
+        frame = queries.rollup(ScopedReader(engine, EVERYONE), source, NATION, period, "province")
         parts.append(frame.set_index("area_code")[columns])
     return pd.concat(parts, axis=1).fillna(0).astype("int64").sort_index()
 

@@ -34,6 +34,8 @@ from sqlalchemy.exc import IntegrityError
 
 from . import accounts, db, imports, queries, schema, seed as seeding, simulate, snapshots, versions
 from .areas import load_reference
+from .reader import ScopedReader
+from .scope import OPERATOR
 from .settings import demo_scale, resolve
 
 
@@ -96,7 +98,7 @@ def _users(engine, args) -> int:
         elif args.action in ("disable", "enable"):
             accounts.set_disabled(engine, args.name, args.action == "disable")
         else:
-            listing = accounts.listing(engine)
+            listing = accounts.listing(ScopedReader(engine, OPERATOR))
             print(listing.to_string(index=False) if len(listing) else "no accounts")
             return 0
     except (ValueError, KeyError, IntegrityError) as exc:

@@ -12,9 +12,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, insert, select, update
 
-from . import audit, schema as s
+from . import access, audit, schema as s
 from .clock import utcnow
-from .scope import Viewer
+from .reader import ScopedReader
+from .scope import OPERATOR, Viewer
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
@@ -36,8 +37,10 @@ def _check_password(password: str) -> None:
 
 
 def add(engine: Engine, username: str, password: str | None, role: str, display_name: str = "",
-        prov_code: str | None = None, dist_code: str | None = None, by: str = "cli") -> None:
-    """Create an account; `password` None makes one that only the identity provider can sign in."""
+        prov_code: str | None = None, dist_code: str | None = None, by: Viewer = OPERATOR) -> None:
+    """Create an account; `password` None makes one that only the identity provider can sign in.
+    Account changes are `manage_accounts` (docs/ACCESS.md); the CLI acts as the OPERATOR."""
+    access.require(by, "manage_accounts")
     if password is not None:
         _check_password(password)
     if role == "district_officer" and dist_code and not prov_code:
@@ -49,35 +52,36 @@ def add(engine: Engine, username: str, password: str | None, role: str, display_
             password_hash=None if password is None else _hasher.hash(password), role=role,
             prov_code=prov_code, dist_code=dist_code, disabled=False, failed_attempts=0,
             locked_until=None, created_at=utcnow(), last_sign_in=None))
-        audit.record(conn, by, "account", username, f"added as {role} {dist_code or prov_code or ''}".strip())
+        audit.record(conn, by.name, "account", username, f"added as {role} {dist_code or prov_code or ''}".strip())
 
 
-def set_password(engine: Engine, username: str, password: str, by: str = "cli") -> None:
+def set_password(engine: Engine, username: str, password: str, by: Viewer = OPERATOR) -> None:
+    access.require(by, "manage_accounts")
     _check_password(password)
     with engine.begin() as conn:
         done = conn.execute(update(s.account).where(s.account.c.username == username).values(
             password_hash=_hasher.hash(password), failed_attempts=0, locked_until=None)).rowcount
         if not done:
             raise KeyError(username)
-        audit.record(conn, by, "account", username, "password set")
+        audit.record(conn, by.name, "account", username, "password set")
 
 
-def set_disabled(engine: Engine, username: str, disabled: bool = True, by: str = "cli") -> None:
+def set_disabled(engine: Engine, username: str, disabled: bool = True, by: Viewer = OPERATOR) -> None:
+    access.require(by, "manage_accounts")
     with engine.begin() as conn:
         done = conn.execute(update(s.account).where(s.account.c.username == username)
                             .values(disabled=disabled)).rowcount
         if not done:
             raise KeyError(username)
-        audit.record(conn, by, "account", username, "disabled" if disabled else "enabled")
+        audit.record(conn, by.name, "account", username, "disabled" if disabled else "enabled")
 
 
-def listing(engine: Engine) -> pd.DataFrame:
+def listing(reader: ScopedReader) -> pd.DataFrame:
+    """Every account, never its hash (manage_accounts)."""
     a = s.account
-    with engine.connect() as conn:
-        result = conn.execute(select(a.c.username, a.c.display_name, a.c.role, a.c.prov_code, a.c.dist_code,
-                                     a.c.disabled, a.c.failed_attempts, a.c.locked_until, a.c.last_sign_in)
-                              .order_by(a.c.username))
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return reader.country(select(a.c.username, a.c.display_name, a.c.role, a.c.prov_code, a.c.dist_code,
+                                 a.c.disabled, a.c.failed_attempts, a.c.locked_until, a.c.last_sign_in)
+                          .order_by(a.c.username), "manage_accounts")
 
 
 def viewer_of(row, national_totals: bool) -> Viewer:

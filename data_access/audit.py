@@ -7,9 +7,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
-from . import schema as s
+from . import access, schema as s
 from .clock import utcnow
-from .scope import NotPermitted, Viewer
+from .reader import ScopedReader
+from .scope import Area, Viewer
 
 
 def record(conn: Connection, actor: str, action: str, scope: str = "", detail: str = "") -> None:
@@ -22,12 +23,14 @@ def log(engine: Engine, actor: str, action: str, scope: str = "", detail: str = 
         record(conn, actor, action, scope, detail)
 
 
-def recent(engine: Engine, viewer: Viewer, limit: int = 500) -> pd.DataFrame:
-    """The newest entries, for admins only."""
-    if viewer.role != "admin":
-        raise NotPermitted(f"{viewer.name} may not read the audit log", page=True)
+def export(engine: Engine, viewer: Viewer, area: Area, what: str, rows: int) -> None:
+    """Record a download of what is shown of `area`; refused where the viewer may not export it."""
+    access.require(viewer, "export", area)
+    log(engine, viewer.name, "export", str(area), f"{what}: {rows} rows")
+
+
+def recent(reader: ScopedReader, limit: int = 500) -> pd.DataFrame:
+    """The newest entries, for admins only (administer)."""
     t = s.audit_log
-    with engine.connect() as conn:
-        result = conn.execute(select(t.c.at, t.c.actor, t.c.action, t.c.scope, t.c.detail)
-                              .order_by(t.c.audit_id.desc()).limit(limit))
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return reader.country(select(t.c.at, t.c.actor, t.c.action, t.c.scope, t.c.detail)
+                          .order_by(t.c.audit_id.desc()).limit(limit), "administer")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
 
 from . import schema
@@ -93,3 +94,11 @@ def has_source_data(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(conn.execute(select(func.max(schema.data_version.c.version))).scalar())
 
+
+def select_frame(engine: Engine, stmt) -> pd.DataFrame:
+    """Run a select and return its rows as a frame. Internal: page-facing reads go through
+    reader.ScopedReader, which checks and filters first; only internals that need no scope (the
+    health counts, the audit log, the import log, jobs that read as the system) call this directly."""
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

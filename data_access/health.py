@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from . import imports, queries, schema as s
-from .scope import COUNTRY_ROLES, NotPermitted, Viewer
+from . import access, imports, schema as s
+from .reader import ScopedReader
+from .scope import Viewer
 
 # What a source's rows are: (what, table) per source; PADME holds projects and their quarterly reports.
 HELD = {
@@ -27,48 +28,44 @@ LOG_COLUMNS = ("import_id", "source", "file_name", "imported_by", "started_at", 
 
 
 def check(viewer: Viewer) -> None:
-    """Country-level roles only (a role with an area sees no national table)."""
-    if viewer.role not in COUNTRY_ROLES or viewer.prov_code or viewer.dist_code:
-        raise NotPermitted(f"{viewer.name} may not see the data health of the country", page=True)
+    """The data health of the country (docs/ACCESS.md: view_health)."""
+    access.require(viewer, "view_health")
 
 
 def check_admin(viewer: Viewer) -> None:
-    if viewer.role != "admin":
-        raise NotPermitted(f"{viewer.name} may not import data", page=True)
+    """Bringing data in (docs/ACCESS.md: import)."""
+    access.require(viewer, "import")
 
 
-def rows_held(engine: Engine, viewer: Viewer, source: str) -> dict[str, int]:
+def rows_held(reader: ScopedReader, source: str) -> dict[str, int]:
     """{what: row count} of one source's tables (a full count: callers cache it by data version)."""
-    check(viewer)
-    with engine.connect() as conn:
-        return {what: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for what, table in HELD[source]}
+    return {what: int(reader.country(select(func.count().label("n")).select_from(table), "view_health")["n"].iloc[0])
+            for what, table in HELD[source]}
 
 
-def status(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+def status(reader: ScopedReader) -> pd.DataFrame:
     """source, version, updated_at (UTC), data_through: one row per source."""
-    check(viewer)
-    return queries.data_status(engine)
+    t = s.data_version
+    return reader.country(select(t.c.source, t.c.version, t.c.updated_at, t.c.data_through).order_by(t.c.source),
+                          "view_health")
 
 
-def import_log(engine: Engine, viewer: Viewer, accepted: bool, limit: int = 20) -> pd.DataFrame:
+def import_log(reader: ScopedReader, accepted: bool, limit: int = 20) -> pd.DataFrame:
     """The newest imports that were accepted (or rejected), newest first, with their reports."""
-    check(viewer)
     t = s.import_log
     stmt = (select(*(t.c[name] for name in LOG_COLUMNS)).where(t.c.accepted.is_(accepted))
             .order_by(t.c.import_id.desc()).limit(limit))
-    return queries.frame(engine, stmt)
+    return reader.country(stmt, "view_health")
 
 
-def last_imports(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+def last_imports(reader: ScopedReader) -> pd.DataFrame:
     """Each source's newest accepted import (sources never imported have no row)."""
-    check(viewer)
     t = s.import_log
     newest = (select(func.max(t.c.import_id).label("import_id")).where(t.c.accepted.is_(True))
               .group_by(t.c.source).subquery())
     stmt = (select(*(t.c[name] for name in LOG_COLUMNS))
             .join(newest, newest.c.import_id == t.c.import_id).order_by(t.c.source))
-    return queries.frame(engine, stmt)
+    return reader.country(stmt, "view_health")
 
 
 def upload(engine: Engine, viewer: Viewer, name: str, path: Path) -> dict:

@@ -7,13 +7,13 @@ a list and the rollup totals agree.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, and_, cast, func, or_, select
+from sqlalchemy import BigInteger, and_, cast, func, or_, select
 
 from metrics.fiscal import FiscalQuarter
 
 from . import schema as s
-from .queries import frame, scoped
-from .scope import Area, NotPermitted, Viewer
+from .reader import ByDistrict, ScopedReader
+from .scope import Area
 
 BREAKDOWNS = ("national_strategy", "nesdp_milestone", "sdg_goal")
 
@@ -30,7 +30,7 @@ def _with_latest_report(period: FiscalQuarter):
     return p, r, joined
 
 
-def projects(engine: Engine, viewer: Viewer, area: Area, period: FiscalQuarter,
+def projects(reader: ScopedReader, area: Area, period: FiscalQuarter,
              search: str | None = None, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every project of the area's fiscal year with its figures as of the quarter's end."""
     p, r, joined = _with_latest_report(period)
@@ -47,11 +47,10 @@ def projects(engine: Engine, viewer: Viewer, area: Area, period: FiscalQuarter,
         stmt = stmt.where(or_(p.c.name.ilike(like), p.c.agency.ilike(like), p.c.project_id.ilike(like)))
     if statuses:
         stmt = stmt.where(func.coalesce(r.c.status, "not_started").in_(statuses))
-    stmt = scoped(stmt, viewer, area, p.c.dist_code).order_by(p.c.project_id)
-    return frame(engine, stmt)
+    return reader.frame(stmt.order_by(p.c.project_id), area, ByDistrict(p.c.dist_code))
 
 
-def breakdown(engine: Engine, viewer: Viewer, area: Area, period: FiscalQuarter, by: str) -> pd.DataFrame:
+def breakdown(reader: ScopedReader, area: Area, period: FiscalQuarter, by: str) -> pd.DataFrame:
     """Projects, budget and disbursement per national strategy, NESDP milestone or SDG goal."""
     if by not in BREAKDOWNS:
         raise ValueError(f"breakdown by one of {BREAKDOWNS}, not {by!r}")
@@ -61,22 +60,22 @@ def breakdown(engine: Engine, viewer: Viewer, area: Area, period: FiscalQuarter,
                    cast(func.sum(p.c.budget_baht), BigInteger).label("budget_baht"),
                    cast(func.sum(func.coalesce(r.c.disb_actual_baht, 0)), BigInteger).label("disb_actual_baht"))
             .select_from(joined).where(p.c.fiscal_year == period.year))
-    stmt = scoped(stmt, viewer, area, p.c.dist_code).group_by(key).order_by(key)
-    return frame(engine, stmt)
+    return reader.frame(stmt.group_by(key).order_by(key), area, ByDistrict(p.c.dist_code), "category")
 
 
-def record(engine: Engine, viewer: Viewer, project_id: str) -> tuple[dict, pd.DataFrame]:
-    """One project as the PADME report lays it out: its fields and every quarterly report."""
+def record(reader: ScopedReader, area: Area, project_id: str) -> tuple[dict, pd.DataFrame]:
+    """One project of the area in view, as the PADME report lays it out: its fields and every
+    quarterly report. A project outside the area (or outside the viewer's rights) is not found."""
     p, r = s.padme_project, s.padme_report
-    with engine.connect() as conn:
-        row = conn.execute(select(p, s.district.c.name_th.label("dist_name_th"), s.district.c.type_th,
-                                  s.province.c.name_th.label("prov_name_th"))
-                           .join(s.district, s.district.c.dist_code == p.c.dist_code)
-                           .join(s.province, s.province.c.prov_code == s.district.c.prov_code)
-                           .where(p.c.project_id == project_id)).mappings().first()
-    if row is None:
+    found = reader.frame(select(p, s.district.c.name_th.label("dist_name_th"), s.district.c.type_th,
+                                s.province.c.name_th.label("prov_name_th"))
+                         .select_from(p.join(s.district, s.district.c.dist_code == p.c.dist_code)
+                                      .join(s.province, s.province.c.prov_code == s.district.c.prov_code))
+                         .where(p.c.project_id == project_id), area, ByDistrict(p.c.dist_code))
+    if found.empty:
         raise KeyError(project_id)
-    if not viewer.may_see(Area("district", row["dist_code"])):
-        raise NotPermitted(f"{viewer.name} may not see project {project_id}")
-    reports = frame(engine, select(r).where(r.c.project_id == project_id).order_by(r.c.quarter))
-    return dict(row), reports
+    reports = reader.frame(select(r).select_from(r.join(p, p.c.project_id == r.c.project_id)
+                                                 .join(s.district, s.district.c.dist_code == p.c.dist_code)
+                                                 .join(s.province, s.province.c.prov_code == s.district.c.prov_code))
+                           .where(r.c.project_id == project_id).order_by(r.c.quarter), area, ByDistrict(p.c.dist_code))
+    return found.iloc[0].to_dict(), reports

@@ -23,6 +23,17 @@ THAIQM_STATUSES = ("surveyed", "target", "in_progress", "helped", "self_resolved
 THAIQM_DIMENSIONS = DIMENSIONS
 SDG_DIRECTIONS = ("higher", "lower")
 ROLES = ("executive", "governor", "district_officer", "staff", "admin")
+# What moves when each table changes: the source data versions a cached read of it must be keyed by
+# (ui.loaders; tests/test_loaders.py checks every loader against this). Reference tables change only
+# with a seed or init; the import log's accepted rows are written with their source's version bump.
+VERSIONED_BY = {
+    "padme_project": ("padme",), "padme_report": ("padme",), "rollup_padme": ("padme",),
+    "cebrs_project": ("cebrs",), "rollup_cebrs": ("cebrs",),
+    "thaiqm_household": ("thaiqm",), "rollup_thaiqm": ("thaiqm",),
+    "sdg_value": ("sdg",), "import_log": SOURCES,
+}
+REFERENCE_TABLES = ("province", "district", "subdistrict", "fiscal_quarter", "sdg_goal", "sdg_indicator",
+                    "data_version", "dataset_meta")
 AUDIT_ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "session_expired", "denied", "account",
                  "import", "export")
 

@@ -1,10 +1,6 @@
-"""Who is looking and at what: every read query takes a Viewer and an Area and checks one against the other.
-
-An Area is a place in the drill path (nation, region, province, district). A Viewer is a signed-in
-person's rights: executives, staff and admins see the whole country, a governor one province, a
-district officer one district. A request for an area outside those rights raises NotPermitted before
-any SQL runs, so a page cannot leak an out-of-scope figure by accident. Whether a governor may see
-the national totals (to compare against) is the viewer's `national_totals` flag, set from policy.
+"""Who is looking and at what: an Area is a place in the drill path (nation, region, province,
+district); a Viewer is a signed-in person: role, home area, and whether policy lets them read the
+national totals (`national_totals`). What a viewer may do where is decided by data_access.access.
 """
 from __future__ import annotations
 
@@ -64,6 +60,10 @@ class Viewer:
     national_totals: bool = False  # a scoped viewer may read the nation's totals (policy)
 
     def __post_init__(self) -> None:
+        if self.role not in COUNTRY_ROLES + ROLES_WITH_AREA:
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.role in COUNTRY_ROLES and (self.prov_code or self.dist_code):
+            raise ValueError(f"a {self.role} sees the whole country and has no area of their own")
         if self.role == "governor" and not self.prov_code:
             raise ValueError("a governor needs a province")
         if self.role == "district_officer" and not self.dist_code:
@@ -77,21 +77,6 @@ class Viewer:
             return Area("province", self.prov_code)
         return NATION
 
-    def may_see(self, area: Area, by: str | None = None) -> bool:
-        """`by="total"` asks for one row for the whole area (the only national read a scoped viewer
-        may get, and only with `national_totals`)."""
-        if self.role in COUNTRY_ROLES and not (self.prov_code or self.dist_code):
-            return True
-        if area == NATION and by == "total" and self.national_totals:
-            return True
-        if self.dist_code:
-            return area.level == "district" and area.code == self.dist_code
-        return (area.level == "province" and area.code == self.prov_code) or (
-            area.level == "district" and area.code[:2] == self.prov_code)
 
-    def check(self, area: Area, by: str | None = None) -> None:
-        if not self.may_see(area, by):
-            raise NotPermitted(f"{self.name} may not see {area}")
-
-
-EVERYONE = Viewer(name="executive")
+EVERYONE = Viewer(name="executive")  # the country as a whole: jobs that read for everyone (snapshots, the feed)
+OPERATOR = Viewer(name="cli", role="admin")  # whoever runs `python -m data_access` on the server

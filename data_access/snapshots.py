@@ -4,7 +4,8 @@ The rollups always hold the present; a meeting asks what changed since last week
 alone cannot answer. Once a week (`python -m data_access snapshot`, or the first view in a new week)
 the KPI of every area — nation, regions, provinces, districts — for the newest quarter with data is
 stored under the week's Monday, with the set of late and at-risk PADME projects. Taking a week again
-replaces it. Reads are scoped by the viewer like every other query.
+replaces it. Reads run through the ScopedReader like every other page's query; a note is written
+only where `access.allowed(viewer, "write_note", area)`.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from sqlalchemy import Engine, and_, delete, false, insert, or_, select
 from metrics.fiscal import week_start
 from metrics.kpis import KPIS
 
-from . import clock, padme, queries, schema as s
+from . import access, clock, padme, queries, schema as s
 from .clock import utcnow
+from .reader import ByAreaCode, ByDistrict, ScopedReader
 from .scope import EVERYONE, NATION, Area, Viewer
 
 LEVELS = (("nation", "total"), ("region", "region"), ("province", "province"), ("district", "district"))
@@ -31,17 +33,18 @@ def take(engine: Engine, day: dt.date | None = None) -> dict:
     if not periods:
         raise ValueError("no source data yet: nothing to snapshot")
     period, now = periods[-1], utcnow()
+    system = ScopedReader(engine, EVERYONE)  # a job for the whole country, not a person's view
     rows = []
     for source in ("padme", "cebrs", "thaiqm"):
         chosen = [k for k in KPIS.values() if k.source == source]
         for level, by in LEVELS:
-            frame = queries.kpi_frame(engine, EVERYONE, source, NATION, period, by)
+            frame = queries.kpi_frame(system, source, NATION, period, by)
             for kpi in chosen:
                 rows += [{"week_start": week, "area_code": code, "kpi": kpi.key, "level": level,
                           "fiscal_year": period.year, "quarter": period.quarter,
                           "value": None if pd.isna(value) else float(value), "taken_at": now}
                          for code, value in zip(frame["area_code"], frame[kpi.column])]
-    late = padme.projects(engine, EVERYONE, NATION, period, statuses=LATE)
+    late = padme.projects(system, NATION, period, statuses=LATE)
     with engine.begin() as conn:
         for table in (s.kpi_snapshot, s.late_project_snapshot):
             conn.execute(delete(table).where(table.c.week_start == week))
@@ -73,34 +76,27 @@ def _children(area: Area):
     return false()
 
 
-def values(engine: Engine, viewer: Viewer, area: Area, week: dt.date, kpi: str) -> pd.DataFrame:
+def values(reader: ScopedReader, area: Area, week: dt.date, kpi: str) -> pd.DataFrame:
     """area_code, level, value of one KPI in one week: the area itself and the areas one level down."""
-    viewer.check(area, area.child_level if area.level != "district" else "total")
     k = s.kpi_snapshot
     own = and_(k.c.level == area.level, k.c.area_code == (area.code or "TH"))
-    where = or_(own, _children(area))
-    if viewer.prov_code:
-        where = and_(where, k.c.area_code.like(f"{viewer.prov_code}%"))
-    if viewer.dist_code:
-        where = and_(where, k.c.area_code == viewer.dist_code)
     stmt = (select(k.c.area_code, k.c.level, k.c.value, k.c.fiscal_year, k.c.quarter)
-            .where(k.c.week_start == week, k.c.kpi == kpi, where).order_by(k.c.level, k.c.area_code))
-    return queries.frame(engine, stmt)
+            .where(k.c.week_start == week, k.c.kpi == kpi, or_(own, _children(area)))
+            .order_by(k.c.level, k.c.area_code))
+    return reader.frame(stmt, area, ByAreaCode(k.c.area_code), area.child_level if area.level != "district" else "total")
 
 
-def late(engine: Engine, viewer: Viewer, area: Area, week: dt.date) -> pd.DataFrame:
+def late(reader: ScopedReader, area: Area, week: dt.date) -> pd.DataFrame:
     """project_id, dist_code, status of the area's late and at-risk projects in that week's snapshot."""
     lp = s.late_project_snapshot
     stmt = (select(lp.c.project_id, lp.c.dist_code, lp.c.status)
-            .select_from(lp.join(s.district, s.district.c.dist_code == lp.c.dist_code)
-                         .join(s.province, s.province.c.prov_code == s.district.c.prov_code))
-            .where(lp.c.week_start == week))
-    return queries.frame(engine, queries.scoped(stmt, viewer, area, lp.c.dist_code).order_by(lp.c.project_id))
+            .select_from(queries.with_areas(lp)).where(lp.c.week_start == week).order_by(lp.c.project_id))
+    return reader.frame(stmt, area, ByDistrict(lp.c.dist_code))
 
 
 def write_note(engine: Engine, viewer: Viewer, area: Area, week: dt.date, kpi: str, text: str) -> None:
     """The meeting's note on one KPI of one area for one week (written again: replaced)."""
-    viewer.check(area, "total")
+    access.require(viewer, "write_note", area)
     if kpi not in KPIS:
         raise ValueError(f"unknown KPI {kpi!r}")
     n = s.kpi_note
@@ -111,11 +107,10 @@ def write_note(engine: Engine, viewer: Viewer, area: Area, week: dt.date, kpi: s
             conn.execute(insert(n).values(**key, note=text.strip(), author=viewer.name, written_at=utcnow()))
 
 
-def notes(engine: Engine, viewer: Viewer, area: Area, weeks: list[dt.date]) -> pd.DataFrame:
+def notes(reader: ScopedReader, area: Area, weeks: list[dt.date]) -> pd.DataFrame:
     """week_start, kpi, note, author, written_at of the area's notes in those weeks, newest first."""
-    viewer.check(area, "total")
     n = s.kpi_note
     stmt = (select(n.c.week_start, n.c.kpi, n.c.note, n.c.author, n.c.written_at)
             .where(n.c.area_code == (area.code or "TH"), n.c.week_start.in_(weeks))
             .order_by(n.c.week_start.desc(), n.c.kpi))
-    return queries.frame(engine, stmt)
+    return reader.frame(stmt, area, ByAreaCode(n.c.area_code))

@@ -6,13 +6,13 @@ import streamlit as st
 
 from data_access.scope import NATION, REGIONS, Area
 from metrics.kpis import KPIS
-from ui import data, drill, maps, panels, profile, shell, urlstate
+from ui import drill, loaders, maps, panels, profile, shell, urlstate
 from ui.i18n import t
 
 
 def render(ctx: shell.Context) -> None:
     lang = ctx.lang
-    index = data.area_index(ctx.url)
+    index = loaders.area_index(ctx.url)
     area = drill.current(index, ctx.viewer)
     drill.publish(area)
     urlstate.seed("kpi", list(KPIS), "padme_disbursed_pct")
@@ -40,7 +40,7 @@ def render(ctx: shell.Context) -> None:
                              on_change=lambda: drill.go(NATION if st.session_state["region_filter"] == "all"
                                                         else Area("region", st.session_state["region_filter"])))
 
-        frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
+        frame = loaders.children(ctx, kpi, area, ctx.period)
         child = area.child_level
         with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
             with st.container(border=True):

@@ -2,13 +2,13 @@
 import streamlit as st
 
 from data_access.scope import Area
-from ui import data, drill, profile, shell
+from ui import drill, loaders, profile, shell
 from ui.i18n import t
 
 
 def render(ctx: shell.Context) -> None:
     lang = ctx.lang
-    index = data.area_index(ctx.url)
+    index = loaders.area_index(ctx.url)
     area = drill.current(index, ctx.viewer)
     drill.publish(area)
     shell.notice_invalid_url(lang)

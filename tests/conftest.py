@@ -29,6 +29,20 @@ os.environ.setdefault("WARROOM_AUTH", "demo")
 PG_SERVER = os.environ.get("WARROOM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+# Tests whose outcome depends on what day it is, had the clock not been set: CI runs them again with
+# the machine's clock at far-apart dates (`make test-dates`, Debian's faketime) to show it no longer is.
+DATE_SENSITIVE = {"test_clock.py", "test_fiscal_calendar.py", "test_weekly_metrics.py", "test_snapshots.py",
+                  "test_page_weekly.py", "test_simulate.py", "test_page_health.py", "test_health.py",
+                  "test_freshness.py", "test_accounts.py", "test_app_access.py", "test_kiosk.py", "test_seed.py",
+                  "test_cli.py", "test_live.py", "test_app_overview.py", "test_imports.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in DATE_SENSITIVE:
+            item.add_marker(pytest.mark.dates)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _frozen_session_clock():
     """Session fixtures (the seeded databases) are made at NOW too, before any test's own clock."""

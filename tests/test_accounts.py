@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
+from data_access.reader import ByDistrict, ScopedReader
 from data_access import accounts, audit, db, queries, schema as s
 from data_access.scope import NATION, Area, NotPermitted, Viewer
 from metrics.fiscal import FiscalQuarter
@@ -67,8 +68,8 @@ def test_every_attempt_is_audited(engine):
                                  "ORDER BY audit_id DESC")).all()
     assert rows[0] == ("sign_in", "governor", "province 30") and rows[1][:2] == ("sign_in_failed", "invalid")
     with pytest.raises(NotPermitted):
-        audit.recent(engine, Viewer("gov30", "governor", "30"))
-    assert len(audit.recent(engine, Viewer("admin1", "admin"))) > 0
+        audit.recent(ScopedReader(engine, Viewer("gov30", "governor", "30")))
+    assert len(audit.recent(ScopedReader(engine, Viewer("admin1", "admin")))) > 0
 
 
 def test_short_passwords_and_roles_without_their_area_are_refused(engine):
@@ -88,21 +89,21 @@ OFFICER = Viewer("do3001", "district_officer", "30", "3001")
 ])
 def test_out_of_scope_areas_are_refused_before_any_sql(engine, viewer, area):
     with pytest.raises(NotPermitted):
-        queries.rollup(engine, viewer, "padme", area, PERIOD)
+        queries.rollup(ScopedReader(engine, viewer), "padme", area, PERIOD)
     with pytest.raises(NotPermitted):
-        queries.sdg_values(engine, viewer, area, 2569)
+        queries.sdg_values(ScopedReader(engine, viewer), area, 2569)
 
 
 def test_a_governor_sees_the_national_total_but_no_other_province(engine):
-    nation = queries.rollup(engine, GOVERNOR, "thaiqm", NATION, PERIOD)
-    assert nation.n_target.iloc[0] == queries.rollup(engine, Viewer("x"), "thaiqm", NATION, PERIOD).n_target.iloc[0]
+    nation = queries.rollup(ScopedReader(engine, GOVERNOR), "thaiqm", NATION, PERIOD)
+    assert nation.n_target.iloc[0] == queries.rollup(ScopedReader(engine, Viewer("x")), "thaiqm", NATION, PERIOD).n_target.iloc[0]
     with pytest.raises(NotPermitted):
-        queries.rollup(engine, GOVERNOR, "thaiqm", NATION, PERIOD, by="province")
+        queries.rollup(ScopedReader(engine, GOVERNOR), "thaiqm", NATION, PERIOD, by="province")
     with pytest.raises(NotPermitted):  # without the policy, not even the total
-        queries.rollup(engine, Viewer("g", "governor", "30"), "thaiqm", NATION, PERIOD)
-    own = queries.rollup(engine, GOVERNOR, "thaiqm", Area("province", "30"), PERIOD, by="district")
+        queries.rollup(ScopedReader(engine, Viewer("g", "governor", "30")), "thaiqm", NATION, PERIOD)
+    own = queries.rollup(ScopedReader(engine, GOVERNOR), "thaiqm", Area("province", "30"), PERIOD, by="district")
     assert set(own.area_code.str[:2]) == {"30"}
-    mine = queries.rollup(engine, OFFICER, "thaiqm", Area("district", "3001"), PERIOD, by="district")
+    mine = queries.rollup(ScopedReader(engine, OFFICER), "thaiqm", Area("district", "3001"), PERIOD, by="district")
     assert mine.area_code.tolist() == ["3001"]
 
 
@@ -117,4 +118,4 @@ def test_row_level_queries_over_the_nation_stay_refused_even_with_the_national_p
     from sqlalchemy import select as sa_select
     stmt = sa_select(s.padme_project.c.project_id).join(s.district, s.district.c.dist_code == s.padme_project.c.dist_code)
     with pytest.raises(NotPermitted):
-        queries.scoped(stmt, GOVERNOR, NATION, s.padme_project.c.dist_code)  # default: rows
+        ScopedReader(engine, GOVERNOR).frame(stmt, NATION, ByDistrict(s.padme_project.c.dist_code))  # default: rows

@@ -178,3 +178,86 @@ def test_auto_asks_for_accounts_on_a_configured_database_even_with_demo_figures(
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert at.text_input(key="signin_user") is not None and not at.metric
     assert any(t("demo_banner", "th") in i.value for i in at.info)  # still labelled as demo data
+
+
+# --- an identity provider's users (OIDC) are kept in the session like an account's -----------------
+OIDC_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                "client_id": "warroom", "client_secret": "s",
+                "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+
+
+@pytest.fixture
+def oidc(monkeypatch, accounts_url):
+    """Open the app as the identity provider's user NAME; records which pages the navigation lists."""
+    import streamlit as st
+    monkeypatch.setenv("WARROOM_AUTH", "oidc")
+    listed: dict[str, str] = {}
+    real_page = st.Page
+
+    def page(*args, **kwargs):
+        listed[kwargs.get("url_path", "")] = kwargs.get("visibility", "visible")
+        return real_page(*args, **kwargs)
+    monkeypatch.setattr(st, "Page", page)
+
+    def open_as(name: str, **query) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.secrets["auth"] = OIDC_SECRETS
+        at.user = {"is_logged_in": True, "email": name, "name": name.upper()}
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+    open_as.listed = listed
+    return open_as
+
+
+def _sign_ins(url: str, name: str) -> int:
+    from sqlalchemy import func, select
+    from data_access import db, schema
+    a = schema.audit_log
+    with db.engine_for(url).connect() as conn:
+        return conn.execute(select(func.count()).where(a.c.actor == name, a.c.action == "sign_in")).scalar_one()
+
+
+def test_an_oidc_admin_keeps_the_session_and_gets_the_admin_pages(oidc, accounts_url):
+    before = _sign_ins(accounts_url, "admin1")
+    at = oidc("admin1")
+    assert at.session_state["viewer"].role == "admin" and at.metric
+    at.run()  # a rerun (a click, the live check) is the same session: not a new sign-in
+    at.run()
+    assert _sign_ins(accounts_url, "admin1") == before + 1
+    assert {k: oidc.listed[k] for k in ("admin", "health", "import")} == {
+        "admin": "visible", "health": "visible", "import": "visible"}
+    at.switch_page("pages/admin.py").run()
+    assert not refused(at) and "(oidc)" in at.dataframe[1].value.to_string()
+
+
+def test_an_oidc_governor_sees_their_province_and_no_admin_pages(oidc):
+    at = oidc("gov30")
+    assert at.session_state["viewer"].prov_code == "30"
+    assert map_codes(at) and all(c.startswith("30") for c in map_codes(at))
+    assert {k: oidc.listed[k] for k in ("admin", "health", "import")} == {
+        "admin": "hidden", "health": "hidden", "import": "hidden"}
+    at.switch_page("pages/admin.py").run()
+    assert any(t("not_permitted_page", "th") in e.value for e in at.error) and not at.dataframe
+
+
+def test_an_idle_oidc_session_is_signed_out_of_the_identity_provider_too(oidc, clock):
+    at = oidc("gov30")
+    clock.advance(minutes=31)
+    at.run()
+    assert any(t("session_expired", "th") in w.value for w in at.warning)
+    assert at.user.get("is_logged_in") is False and not at.metric  # st.logout ended the identity's cookie
+    assert [b.label for b in at.button] == [t("sign_in_oidc", "th")]
+
+
+def test_oidc_sign_out_forgets_the_viewer_and_the_identity(oidc, accounts_url):
+    from data_access import audit, db
+    from data_access.reader import ScopedReader
+    from data_access.scope import Viewer
+    at = oidc("gov30")
+    at.button(key="signout").click().run()
+    assert at.user.get("is_logged_in") is False and "viewer" not in at.session_state and not at.metric
+    log = audit.recent(ScopedReader(db.engine_for(accounts_url), Viewer("admin1", "admin")), 20)
+    assert ((log.actor == "gov30") & (log.action == "sign_out")).any()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, queries
 from data_access.scope import EVERYONE
 from ui import fmt
@@ -46,7 +47,7 @@ def metric(at, key: str, lang: str = "th") -> str:
 
 def test_province_view_shows_nakhon_ratchasima_and_its_32_districts(sqlite_url):
     at = run({"level": "province", "area": "30"})
-    districts = queries.districts(db.engine_for(sqlite_url), EVERYONE, "30")
+    districts = queries.districts(db.engine_for(sqlite_url), "30")
     assert map_locations(at) == set(districts.dist_code) and len(districts) == 32
     assert all(tr["geojson"] == "app/static/geo/districts/30.geojson" for tr in map_spec(at)["data"])
     assert len(at.dataframe[-1].value) == 32 or any(len(df.value) == 32 for df in at.dataframe)
@@ -59,7 +60,7 @@ def test_province_view_shows_nakhon_ratchasima_and_its_32_districts(sqlite_url):
 def test_district_level_opens_the_district_profile(sqlite_url):
     at = run({"level": "district", "area": "3001"})
     assert at.header[0].value == "อำเภอเมืองนครราชสีมา"
-    subdistricts = queries.subdistrict_figures(db.engine_for(sqlite_url), EVERYONE, "3001", __import__(
+    subdistricts = queries.subdistrict_figures(ScopedReader(db.engine_for(sqlite_url), EVERYONE), "3001", __import__(
         "metrics.fiscal", fromlist=["FiscalQuarter"]).FiscalQuarter(2570, 1))
     assert any(len(df.value) == len(subdistricts) for df in at.dataframe)
     assert not at.get("plotly_chart")  # a profile, not a map

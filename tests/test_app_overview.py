@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, queries, settings
 from data_access.scope import EVERYONE, NATION
 from metrics import kpis
@@ -37,9 +38,9 @@ def metric_values(at) -> dict[str, str]:
 
 def expected_headline(url: str, period: FiscalQuarter, lang: str) -> dict[str, str]:
     engine = db.engine_for(url)
-    padme = kpis.padme(queries.rollup(engine, EVERYONE, "padme", NATION, period), None).iloc[0]
-    cebrs = kpis.cebrs(queries.rollup(engine, EVERYONE, "cebrs", NATION, period)).iloc[0]
-    thaiqm = kpis.thaiqm(queries.rollup(engine, EVERYONE, "thaiqm", NATION, period)).iloc[0]
+    padme = kpis.padme(queries.rollup(ScopedReader(engine, EVERYONE), "padme", NATION, period), None).iloc[0]
+    cebrs = kpis.cebrs(queries.rollup(ScopedReader(engine, EVERYONE), "cebrs", NATION, period)).iloc[0]
+    thaiqm = kpis.thaiqm(queries.rollup(ScopedReader(engine, EVERYONE), "thaiqm", NATION, period)).iloc[0]
     return {
         t("padme_budget", lang): fmt.mb(padme.budget_mb, lang, unit=False),
         t("padme_disbursed_pct", lang): fmt.pct(padme.disbursed_pct),
@@ -58,7 +59,7 @@ def test_overview_shows_the_data_layers_figures_for_the_latest_quarter(app_db):
     for label, value in expected_headline(app_db, FiscalQuarter(2570, 1), "th").items():
         assert shown[label] == value, label
     assert any(t("demo_banner", "th") in info.value for info in at.info)
-    thaiqm = queries.rollup(db.engine_for(app_db), EVERYONE, "thaiqm", NATION, FiscalQuarter(2570, 1)).iloc[0]
+    thaiqm = queries.rollup(ScopedReader(db.engine_for(app_db), EVERYONE), "thaiqm", NATION, FiscalQuarter(2570, 1)).iloc[0]
     dimensions = next(m.value for m in at.markdown if t("dim_health", "th") in m.value)
     for d in kpis.DIMENSIONS:
         assert f"{t(f'dim_{d}', 'th')} **{fmt.count(thaiqm[f'n_{d}'])}**" in dimensions
@@ -174,11 +175,11 @@ def test_a_database_that_lacks_this_builds_tables_is_told_to_upgrade_not_to_init
 
 
 def test_a_failure_inside_the_page_is_a_banner(monkeypatch, app_db):
-    from ui import data
+    from ui.loaders import core
     def broken(*args, **kwargs):
         from sqlalchemy.exc import OperationalError
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
-    monkeypatch.setattr(data, "kpi_frame", broken)
+    monkeypatch.setattr(core, "kpi_frame", broken)
     at = run_app()
     assert not at.exception
     assert at.error and t("db_down", "th") in at.error[0].value

@@ -45,9 +45,10 @@ def test_a_governors_export_holds_only_their_districts_and_is_audited(accounts_u
     map_codes = {c for tr in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] for c in tr["locations"]}
     assert codes == map_codes and all(c.startswith("30") for c in codes) and len(codes) == 32
     at.get("download_button")[1].click().run()
-    admin = __import__("data_access.audit", fromlist=["recent"]).recent(
-        __import__("data_access.db", fromlist=["engine_for"]).engine_for(accounts_url),
-        __import__("data_access.scope", fromlist=["Viewer"]).Viewer("admin1", "admin"))
+    from data_access import audit, db
+    from data_access.reader import ScopedReader
+    from data_access.scope import Viewer
+    admin = audit.recent(ScopedReader(db.engine_for(accounts_url), Viewer("admin1", "admin")))
     latest = admin.iloc[0]
     assert (latest.actor, latest.action, latest.scope) == ("gov30", "export", "province 30")
     assert "32 rows" in latest.detail

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
+from data_access.reader import ScopedReader
 from data_access import db, imports, queries, rollups, schema as s
 from data_access.scope import EVERYONE, Area
 from data_access.seed import seed
@@ -87,7 +88,7 @@ def test_a_good_file_inserts_updates_and_rolls_up(engine, tmp_path):
         incremental = sorted(tuple(r) for r in conn.execute(select(s.rollup_cebrs)))
         rollups.rebuild(conn, "cebrs")
         assert sorted(tuple(r) for r in conn.execute(select(s.rollup_cebrs))) == incremental
-    district = queries.rollup(engine, EVERYONE, "cebrs", Area("district", "3001"), FiscalQuarter(2570, 1))
+    district = queries.rollup(ScopedReader(engine, EVERYONE), "cebrs", Area("district", "3001"), FiscalQuarter(2570, 1))
     assert district.approved_baht.iloc[0] >= 450000
 
 
@@ -234,9 +235,9 @@ THAIQM_GOOD = ["900000001", "2570", "300101", "ใช่", "0", "0", "1", "false
 
 def test_thaiqm_households_import_and_roll_up(engine, tmp_path):
     path = write_csv(tmp_path / "hh.csv", [THAIQM_GOOD], header=THAIQM_HEADER)
-    before = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", "3001"), FiscalQuarter(2570, 1)).iloc[0]
+    before = queries.rollup(ScopedReader(engine, EVERYONE), "thaiqm", Area("district", "3001"), FiscalQuarter(2570, 1)).iloc[0]
     assert imports.import_file(engine, "thaiqm", path)["rows"] == 1
-    after = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", "3001"), FiscalQuarter(2570, 1)).iloc[0]
+    after = queries.rollup(ScopedReader(engine, EVERYONE), "thaiqm", Area("district", "3001"), FiscalQuarter(2570, 1)).iloc[0]
     assert (after.n_target, after.n_helped, after.n_health) == (before.n_target + 1, before.n_helped + 1,
                                                                 before.n_health + 1)
     with engine.begin() as conn:
@@ -266,10 +267,10 @@ SDG_HEADER = ["indicator_code", "dist_code", "year", "value", "weight"]
 
 
 def test_sdg_values_upsert_and_reach_the_province_mean(engine, tmp_path):
-    districts = queries.districts(engine, EVERYONE, "30").dist_code.tolist()
+    districts = queries.districts(engine, "30").dist_code.tolist()
     rows = [["1.a", d, "2569", "0.5", "1"] for d in districts]
     imports.import_file(engine, "sdg", write_csv(tmp_path / "sdg.csv", rows, header=SDG_HEADER))
-    values = queries.sdg_values(engine, EVERYONE, Area("province", "30"), 2569).set_index("indicator_code")
+    values = queries.sdg_values(ScopedReader(engine, EVERYONE), Area("province", "30"), 2569).set_index("indicator_code")
     assert values.loc["1.a", "value"] == pytest.approx(0.5)
 
 
@@ -302,7 +303,7 @@ def padme_csv(path: Path, name: str, rows: list[dict]) -> Path:
 
 
 def district_padme(engine, dist_code="3001", period=FiscalQuarter(2570, 1)):
-    return queries.rollup(engine, EVERYONE, "padme", Area("district", dist_code), period).iloc[0]
+    return queries.rollup(ScopedReader(engine, EVERYONE), "padme", Area("district", dist_code), period).iloc[0]
 
 
 def assert_rollups_equal_a_full_rebuild(engine, source):

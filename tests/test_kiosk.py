@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, queries
 from data_access.scope import EVERYONE, NATION, Area, Viewer
 from metrics import kpis
@@ -52,8 +53,8 @@ def title(at: AppTest) -> str:
 def expected(url: str, area: Area, key: str, lang: str = "th") -> tuple[str, float | None]:
     kpi = kpis.KPIS[key]
     engine = db.engine_for(url)
-    now = queries.kpi_frame(engine, EVERYONE, kpi.source, area, PERIOD).iloc[0][kpi.column]
-    then = queries.kpi_frame(engine, EVERYONE, kpi.source, area, comparison_period(PERIOD)).iloc[0][kpi.column]
+    now = queries.kpi_frame(ScopedReader(engine, EVERYONE), kpi.source, area, PERIOD).iloc[0][kpi.column]
+    then = queries.kpi_frame(ScopedReader(engine, EVERYONE), kpi.source, area, comparison_period(PERIOD)).iloc[0][kpi.column]
     return fmt.by_unit(now, kpi.unit, lang), round(float(now) - float(then), 1)
 
 
@@ -140,8 +141,8 @@ def test_the_exceptions_view_lists_the_areas_behind_by_the_threshold(wall_db):
     at = wall({"views": "exceptions"})
     kpi = kpis.KPIS["cebrs_disbursed_pct"]
     engine = db.engine_for(wall_db)
-    nation = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, PERIOD).iloc[0][kpi.column]
-    provinces = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, PERIOD, "province")
+    nation = queries.kpi_frame(ScopedReader(engine, EVERYONE), "cebrs", NATION, PERIOD).iloc[0][kpi.column]
+    provinces = queries.kpi_frame(ScopedReader(engine, EVERYONE), "cebrs", NATION, PERIOD, "province")
     text = " ".join(m.value for m in at.markdown)
     behind = provinces[provinces[kpi.column] <= nation - 15].sort_values(kpi.column)
     assert len(behind), "the test data has relief laggards"

@@ -12,9 +12,9 @@ from metrics.fiscal import thai_time
 
 def _poll_script(url: str, stale_first: bool, lang: str):
     import streamlit as st
-    from ui import data, live
+    from ui import live, loaders
     st.session_state["runs"] = st.session_state.get("runs", 0) + 1
-    current = tuple(sorted(data.versions(url).items()))
+    current = tuple(sorted(loaders.versions(url).items()))
     live._poll(url, () if stale_first and st.session_state["runs"] == 1 else current, lang)
 
 

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import cebrs, db, queries
 from data_access.scope import EVERYONE, NATION, Area
 from metrics import cebrs as m
 from metrics.fiscal import FiscalQuarter
-from ui import data as ui_data
+from ui import loaders as ui_data
 from ui import exports, fmt
 from ui.i18n import t
 
@@ -58,14 +59,14 @@ def table_with(at, *columns: str) -> pd.DataFrame:
 
 
 def expected_projects(e, area, period):
-    return m.as_of_quarter_end(cebrs.projects(e, EVERYONE, area, period.year), period.end)
+    return m.as_of_quarter_end(cebrs.projects(ScopedReader(e, EVERYONE), area, period.year), period.end)
 
 
 def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     """Every figure on the page against data_access + metrics for the same scope."""
     assert any(period.label("th") in c.value for c in at.caption)
     # 1. headline
-    h = m.headline(cebrs.totals(e, EVERYONE, area, period))
+    h = m.headline(cebrs.totals(ScopedReader(e, EVERYONE), area, period))
     assert metric(at, "cebrs_approved_total") == fmt.mb(h["approved_mb"], "th", unit=False)
     assert metric(at, "cebrs_disbursed_total") == fmt.mb(h["disbursed_mb"], "th", unit=False)
     assert metric(at, "cebrs_disbursed_share") == fmt.pct(h["disbursed_pct"])
@@ -73,7 +74,7 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     assert metric(at, "cebrs_households") == fmt.count(h["beneficiary_households"])
     assert metric(at, "cebrs_people") == fmt.count(h["beneficiary_people"])
     # 2. categories: table and chart
-    cats = m.by_category(cebrs.by_category(e, EVERYONE, area, period))
+    cats = m.by_category(cebrs.by_category(ScopedReader(e, EVERYONE), area, period))
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     if len(cats):
         shown = table_with(at, t("cebrs_category", "th"))
@@ -101,17 +102,17 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     # 3 and 5: the child areas
     index = queries.area_index(e)
     if area.level == "district":
-        subs = queries.subdistrict_figures(e, EVERYONE, area.code, period)
+        subs = queries.subdistrict_figures(ScopedReader(e, EVERYONE), area.code, period)
         shown = table_with(at, t("col_code", "th"), t("cebrs_n_projects", "th"))
         assert len(shown) == len(subs)
         assert int(shown[t("cebrs_n_projects", "th")].sum()) == int(subs.n_relief_projects.sum())
         need = m.budget_vs_need(ui_data.child_names(index, Area("province", area.code[:2])).merge(
-            cebrs.need(e, EVERYONE, Area("province", area.code[:2]), period), on="area_code", how="left"))
+            cebrs.need(ScopedReader(e, EVERYONE), Area("province", area.code[:2]), period), on="area_code", how="left"))
         value = need.loc[need.area_code == area.code, "baht_per_household"].iloc[0]
         assert metric(at, "cebrs_baht_per_household") == fmt.count(value)
         return
     children = ui_data.child_names(index, area)
-    by_area = children.merge(m.with_rates(cebrs.by_area(e, EVERYONE, area, period)), on="area_code", how="left")
+    by_area = children.merge(m.with_rates(cebrs.by_area(ScopedReader(e, EVERYONE), area, period)), on="area_code", how="left")
     shown = table_with(at, t("col_code", "th"), t("cebrs_col_disbursed_pct", "th"))
     assert list(shown[t("col_code", "th")]) == list(by_area.area_code)
     pd.testing.assert_series_equal(shown[t("cebrs_col_disbursed_pct", "th")].reset_index(drop=True),
@@ -119,7 +120,7 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     maps = [c for c in charts if c["data"][0]["type"] == "choroplethmap"]
     assert len(maps) == 2
     assert {code for tr in maps[0]["data"] for code in tr["locations"]} == set(children.area_code)
-    need = m.budget_vs_need(children.merge(cebrs.need(e, EVERYONE, area, period), on="area_code", how="left"))
+    need = m.budget_vs_need(children.merge(cebrs.need(ScopedReader(e, EVERYONE), area, period), on="area_code", how="left"))
     shown = table_with(at, t("cebrs_baht_per_household", "th"))
     assert shown[t("cebrs_baht_per_household", "th")].tolist() == pytest.approx(
         need.baht_per_household.round(0).tolist(), nan_ok=True)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, health, imports
 from data_access.scope import Viewer
 from data_access.seed import seed
@@ -71,9 +72,9 @@ def test_the_figures_are_data_access_figures(sqlite_url):
     engine = db.engine_for(sqlite_url)
     shown = {m.label: m.value for m in at.metric}
     for source in health.HELD:
-        for what, n in health.rows_held(engine, EXECUTIVE, source).items():
+        for what, n in health.rows_held(ScopedReader(engine, EXECUTIVE), source).items():
             assert shown[t(f"health_rows_{what}", "th")] == fmt.count(n)
-    status = health.status(engine, EXECUTIVE).set_index("source")
+    status = health.status(ScopedReader(engine, EXECUTIVE)).set_index("source")
     table = table_with(at, t("health_col_version", "th")).set_index(t("health_col_source", "th"))
     assert table.loc["CEBRS", t("health_col_version", "th")] == status.at["cebrs", "version"]
     assert table.loc["PADME", t("health_col_updated", "th")] == thai_time(
@@ -126,8 +127,8 @@ def test_imports_and_reports_are_listed(imported_url, monkeypatch):
     monkeypatch.setenv("WARROOM_DB_URL", imported_url)
     at = open_page()
     engine = db.engine_for(imported_url)
-    rejected = health.import_log(engine, EXECUTIVE, accepted=False).iloc[0]
-    accepted = health.import_log(engine, EXECUTIVE, accepted=True).iloc[0]
+    rejected = health.import_log(ScopedReader(engine, EXECUTIVE), accepted=False).iloc[0]
+    accepted = health.import_log(ScopedReader(engine, EXECUTIVE), accepted=True).iloc[0]
     assert [c.value for c in at.code] == [rejected.report]  # the report as plain text, not markdown
     assert "row 3, column 'approved_baht', value '-5': must not be negative" in at.code[0].value
     logs = [df.value for df in at.dataframe if t("health_col_when", "th") in df.value.columns]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, health, imports, queries, schema as s
 from data_access.scope import Viewer
 from data_access.seed import seed
@@ -156,7 +157,7 @@ def test_the_upload_widget_imports_through_the_page(fresh):
     assert not at.exception and not at.error
     assert at.success[0].value == t("import_done", "th").format(file="`relief-widget.csv`", rows=1, districts=1)
     assert state(fresh)[0] == rows + 1 and state(fresh)[2] == version + 1
-    log = health.import_log(db.engine_for(fresh), ADMIN, accepted=True, limit=1)
+    log = health.import_log(ScopedReader(db.engine_for(fresh), ADMIN), accepted=True, limit=1)
     assert (log.imported_by[0], log.file_name[0], log.n_rows[0]) == ("demo-admin", "relief-widget.csv", 1)
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, padme, queries
 from data_access.scope import EVERYONE, NATION, Area
 from metrics import kpis, padme as padme_metrics
@@ -41,7 +42,7 @@ def test_headline_and_tables_equal_the_data_layer(app_db, query, area):
     at = open_page(query)
     engine = db.engine_for(app_db)
     shown = {m.label: m.value for m in at.metric}
-    rollup = queries.rollup(engine, EVERYONE, "padme", area, PERIOD)
+    rollup = queries.rollup(ScopedReader(engine, EVERYONE), "padme", area, PERIOD)
     if rollup.empty:  # no project there this year: "no data", never a zero
         assert shown[t("padme_projects_n", "th")] == fmt.DASH and shown[t("padme_budget", "th")] == fmt.DASH
         return
@@ -51,7 +52,7 @@ def test_headline_and_tables_equal_the_data_layer(app_db, query, area):
     assert shown[t("padme_disbursed_pct", "th")] == fmt.pct(100 * total.disb_actual_baht / total.budget_baht)
     assert shown[t("padme_indicator_met", "th")] == fmt.pct(
         padme_metrics.indicator_achievement(total.n_indicator_met, total.n_projects))
-    rows = padme.projects(engine, EVERYONE, area, PERIOD)
+    rows = padme.projects(ScopedReader(engine, EVERYONE), area, PERIOD)
     tables = [df.value for df in at.dataframe]
     listing = next(tb for tb in tables if len(tb) == len(rows) and t("padme_col_id", "th") in tb.columns)
     assert set(listing[t("padme_col_id", "th")]) == set(rows.project_id)
@@ -65,14 +66,14 @@ def test_the_s_curve_follows_the_rollups_and_the_target(app_db):
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)  # the S-curve comes first
     series = {trace["name"]: plotly_values(trace["y"]) for trace in spec["data"]}
     engine = db.engine_for(app_db)
-    q2 = queries.rollup(engine, EVERYONE, "padme", NATION, FiscalQuarter(2569, 2)).iloc[0]
+    q2 = queries.rollup(ScopedReader(engine, EVERYONE), "padme", NATION, FiscalQuarter(2569, 2)).iloc[0]
     assert series[t("padme_curve_disbursed", "th")][1] == pytest.approx(100 * q2.disb_actual_baht / q2.budget_baht)
     assert series[t("padme_curve_target", "th")][:3] == [26.0, 50.0, 72.0]
 
 
 def test_a_project_report_shows_every_field_of_the_padme_record(app_db):
     at = open_page({"level": "province", "area": "30"})
-    pid = padme.projects(db.engine_for(app_db), EVERYONE, Area("province", "30"), PERIOD).project_id.iloc[0]
+    pid = padme.projects(ScopedReader(db.engine_for(app_db), EVERYONE), Area("province", "30"), PERIOD).project_id.iloc[0]
     at.selectbox(key="padme_project").set_value(pid).run()
     assert not at.exception
     assert at.query_params["padme_project"] == pid
@@ -83,7 +84,7 @@ def test_a_project_report_shows_every_field_of_the_padme_record(app_db):
     for field in fields:
         assert t(field, "th") in labels, field
     values = dict(zip(report.iloc[:, 0], report.iloc[:, 1]))
-    project, reports = padme.record(db.engine_for(app_db), EVERYONE, pid)
+    project, reports = padme.record(ScopedReader(db.engine_for(app_db), EVERYONE), NATION, pid)
     assert values[t("padme_f1", "th")] == project["agency"] and values[t("padme_f2", "th")] == project["name"]
     # FY2569's first quarter runs from 1 October 2568 BE (2025 CE).
     assert values[t("padme_f5", "th")] == t("padme_quarter_n", "th") + " 1 (1 ต.ค. 2568 - 31 ธ.ค. 2568)"

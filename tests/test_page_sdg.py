@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, queries
 from data_access import sdg as sdg_data
 from data_access.scope import EVERYONE, NATION, Area
@@ -43,7 +44,7 @@ def expected(url: str, area: Area):
     """(year, indicator status, goal status) as data_access + metrics give them for the area."""
     e = db.engine_for(url)
     years = [y for y in sdg_data.years(e) if y <= FY]
-    series = sdg_data.values(e, EVERYONE, area, years)
+    series = sdg_data.values(ScopedReader(e, EVERYONE), area, years)
     status = sdg.indicator_status(series, sdg_data.indicators(e), years[-1])
     return years[-1], status, sdg.goal_status(status, list(range(1, 18)))
 
@@ -76,7 +77,7 @@ def check_goals_and_indicators(at, url: str, area: Area, goal: int = 1, lang: st
     # the same ratings as the overview's SDG panel (queries.sdg_values + goal_ratings)
     e = db.engine_for(url)
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
-    overview = sdg.goal_ratings(queries.sdg_values(e, EVERYONE, area, year).merge(meta, on="indicator_code"))
+    overview = sdg.goal_ratings(queries.sdg_values(ScopedReader(e, EVERYONE), area, year).merge(meta, on="indicator_code"))
     assert overview.set_index("goal")["rating"].to_dict() == goals.dropna(subset=["rating"]).set_index("goal")["rating"].to_dict()
     # one goal's indicators
     rows = status[status.goal == goal]
@@ -89,7 +90,7 @@ def check_goals_and_indicators(at, url: str, area: Area, goal: int = 1, lang: st
     lines = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     lines = [s for s in lines if s["data"][0]["type"] == "scatter"]
     assert len(lines) == len(rows)
-    series = sdg_data.values(e, EVERYONE, area, [2567, 2568, 2569, 2570])
+    series = sdg_data.values(ScopedReader(e, EVERYONE), area, [2567, 2568, 2569, 2570])
     for spec, r in zip(lines, rows.itertuples()):
         own = series[series.indicator_code == r.indicator_code].sort_values("year")
         assert array(spec["data"][0]["y"]) == pytest.approx(own["value"].tolist())
@@ -106,7 +107,7 @@ def test_nation(sqlite_url):
     choro = [s for s in maps if s["data"][0]["type"] == "choroplethmap"][0]
     assert sum(len(tr["locations"]) for tr in choro["data"]) == 77
     e = db.engine_for(sqlite_url)
-    by_prov = sdg_data.values(e, EVERYONE, NATION, [FY], "province")
+    by_prov = sdg_data.values(ScopedReader(e, EVERYONE), NATION, [FY], "province")
     one = by_prov[by_prov.indicator_code == "1.a"].set_index("area_code")["value"]
     z = dict(zip(array(choro["data"][-1]["locations"]), array(choro["data"][-1]["z"])))
     assert z["30"] == pytest.approx(100 * sdg.progress(one["30"], 2.0, 15.0))
@@ -128,11 +129,11 @@ def test_province(sqlite_url):
     maps = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     choro = [s for s in maps if s["data"][0]["type"] == "choroplethmap"][0]
     assert {c for tr in choro["data"] for c in tr["locations"]} == set(
-        queries.districts(db.engine_for(sqlite_url), EVERYONE, "30")["dist_code"])
+        queries.districts(db.engine_for(sqlite_url), "30")["dist_code"])
     # benchmarking: rank within the northeast and the country on each goal
     e = db.engine_for(sqlite_url)
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
-    scores = sdg.area_goal_scores(sdg_data.values(e, EVERYONE, NATION, [FY], "province").merge(meta, on="indicator_code"))
+    scores = sdg.area_goal_scores(sdg_data.values(ScopedReader(e, EVERYONE), NATION, [FY], "province").merge(meta, on="indicator_code"))
     provinces = queries.area_index(e).drop_duplicates("prov_code").reset_index(drop=True)
     groups = {"region": provinces.loc[provinces.region4 == "northeast", "prov_code"].tolist(),
               "country": provinces["prov_code"].tolist()}
@@ -157,7 +158,7 @@ def test_district(sqlite_url):
     assert not [c for c in at.get("plotly_chart") if "choroplethmap" in c.proto.spec]  # no children to map
     e = db.engine_for(sqlite_url)
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
-    scores = sdg.area_goal_scores(sdg_data.values(e, EVERYONE, Area("province", "30"), [FY], "district")
+    scores = sdg.area_goal_scores(sdg_data.values(ScopedReader(e, EVERYONE), Area("province", "30"), [FY], "district")
                                   .merge(meta, on="indicator_code"))
     bench = sdg.benchmark(scores, "3001", {"province": sorted(scores.area_code.unique())})
     shown = table(at, t("sdg_rank_province", "th"))

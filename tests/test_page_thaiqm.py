@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db
 from data_access import thaiqm as q
 from data_access.scope import EVERYONE, Area
@@ -19,7 +20,7 @@ from metrics.fiscal import FiscalQuarter, elapsed_share
 from metrics.kpis import DIMENSIONS
 from tests.conftest import AS_OF, PASSWORDS, add_accounts
 from ui import exports, fmt
-from ui.data import child_names
+from ui.loaders import child_names
 from ui.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -89,7 +90,7 @@ def normalised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def expected_row(engine, area: Area, period: FiscalQuarter = PERIOD) -> dict:
-    return m.totals_row(q.totals(engine, EVERYONE, area, period))
+    return m.totals_row(q.totals(ScopedReader(engine, EVERYONE), area, period))
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -131,7 +132,7 @@ def test_dimensions_and_funnel_equal_the_data_layer(engine, view):
 def test_trend_shows_each_quarter_up_to_the_one_in_view(engine, view):
     period = FiscalQuarter(2569, 3)
     at = run(VIEWS[view], period)
-    trend = q.year_trend(engine, EVERYONE, AREAS[view], period)
+    trend = q.year_trend(ScopedReader(engine, EVERYONE), AREAS[view], period)
     lines = {tr["name"]: tr for tr in charts(at)[2]["data"]}
     helped = lines[t("thaiqm_stage_helped", "th")]
     assert helped["x"] == [FiscalQuarter(2569, n).label("th") for n in (1, 2, 3)]
@@ -145,8 +146,8 @@ def test_trend_shows_each_quarter_up_to_the_one_in_view(engine, view):
 def test_child_table_and_map_equal_the_data_layer(engine, sqlite_url, view):
     at = run(VIEWS[view])
     area = AREAS[view]
-    counts = q.totals(engine, EVERYONE, area, PERIOD, by=area.child_level).set_index("area_code")
-    from ui.data import area_index  # the cached reader is fine outside a run
+    counts = q.totals(ScopedReader(engine, EVERYONE), area, PERIOD, by=area.child_level).set_index("area_code")
+    from ui.loaders import area_index  # the cached reader is fine outside a run
     names = child_names(area_index(sqlite_url), area)
     table = table_with(at, t("col_code", "th")).set_index(t("col_code", "th"))
     assert list(table.index) == list(names.area_code)
@@ -170,7 +171,7 @@ def test_choosing_a_dimension_recolours_the_map_and_goes_into_the_url(engine):
     at = run(VIEWS["province"])
     at.selectbox(key="thaiqm_dim").select("income").run()
     assert not at.exception
-    counts = m.with_kpis(q.totals(engine, EVERYONE, AREAS["province"], PERIOD, by="district"))
+    counts = m.with_kpis(q.totals(ScopedReader(engine, EVERYONE), AREAS["province"], PERIOD, by="district"))
     expected = {c: v for c, v in zip(counts.area_code, counts.share_income_pct) if pd.notna(v)}
     mapped = {c: z for tr in charts(at)[3]["data"] if tr.get("showscale") is not False
               for c, z in zip(tr["locations"], tr["z"])}
@@ -180,7 +181,7 @@ def test_choosing_a_dimension_recolours_the_map_and_goes_into_the_url(engine):
 
 def test_district_shows_its_subdistricts_from_the_household_slice(engine):
     at = run(VIEWS["district"])
-    subs = m.with_kpis(q.subdistricts(engine, EVERYONE, "3001", PERIOD))
+    subs = m.with_kpis(q.subdistricts(ScopedReader(engine, EVERYONE), "3001", PERIOD))
     table = table_with(at, t("col_code", "th"))
     assert list(table[t("col_code", "th")]) == list(subs.area_code) and len(table) == 25
     assert list(table[t("thaiqm_target", "th")]) == list(subs.n_target)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data_access.reader import ScopedReader
 from data_access import db, imports, queries, schema as s, snapshots
 from data_access.scope import EVERYONE, NATION
 from data_access.seed import seed
@@ -36,7 +37,7 @@ def review_db(tmp_path_factory):
                       "C2570-3001-WEEK,2570,300101,flood,Flood relief,90000000,90000000,900,2700,done,"
                       "2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
     imports.import_file(engine, "cebrs", relief)
-    late_before = set(snapshots.late(engine, EVERYONE, NATION, LAST_WEEK).project_id)
+    late_before = set(snapshots.late(ScopedReader(engine, EVERYONE), NATION, LAST_WEEK).project_id)
     with engine.connect() as conn:
         project = next(p for p in conn.execute(select(s.padme_project.c.project_id).where(
             s.padme_project.c.fiscal_year == 2570, s.padme_project.c.dist_code.like("30%"))
@@ -73,7 +74,7 @@ def test_the_first_view_of_the_week_stores_its_snapshot_and_compares_with_last_w
 def test_movers_show_the_province_that_paid_out(page, review_db):
     at = page(lang="en")
     engine = db.engine_for(review_db[0])
-    now = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, FiscalQuarter(2570, 1)).iloc[0]
+    now = queries.kpi_frame(ScopedReader(engine, EVERYONE), "cebrs", NATION, FiscalQuarter(2570, 1)).iloc[0]
     assert fmt.pct(now.disbursed_pct) in [m.value for m in at.metric]
     improved = [df.value for df in at.dataframe if t("weekly_col_change", "en") in df.value.columns]
     assert any(len(df) and df.iloc[0][t("col_area", "en")] == "Nakhon Ratchasima" for df in improved)
@@ -91,7 +92,7 @@ def test_a_note_is_saved_and_shown_again(page, review_db):
     field = "note-nation-TH-cebrs_disbursed_pct"
     at.text_area(key=field).input("เร่งรัดการเบิกจ่ายงบภัยแล้ง")
     at.button(key=f"save-{field}").click().run()
-    stored = snapshots.notes(db.engine_for(review_db[0]), EVERYONE, NATION, [THIS_WEEK])
+    stored = snapshots.notes(ScopedReader(db.engine_for(review_db[0]), EVERYONE), NATION, [THIS_WEEK])
     assert list(stored.note) == ["เร่งรัดการเบิกจ่ายงบภัยแล้ง"]
     assert page().text_area(key=field).value == "เร่งรัดการเบิกจ่ายงบภัยแล้ง"
 
@@ -106,7 +107,7 @@ def test_the_excel_brief_holds_the_figures_on_screen(page, review_db, monkeypatc
     cebrs = sheets["CEBRS"]
     row = cebrs[(cebrs["KPI"] == t("cebrs_disbursed_pct", "th")) & (cebrs[t("col_area", "th")] == "นครราชสีมา")]
     engine = db.engine_for(review_db[0])
-    now = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, FiscalQuarter(2570, 1), "province").set_index("area_code")
+    now = queries.kpi_frame(ScopedReader(engine, EVERYONE), "cebrs", NATION, FiscalQuarter(2570, 1), "province").set_index("area_code")
     assert row[t("weekly_col_now", "th")].iloc[0] == pytest.approx(now.at["30", "disbursed_pct"])
     back = pd.read_excel(io.BytesIO(real(sheets)), sheet_name=None)  # read back with openpyxl
     assert "นครราชสีมา" in back["CEBRS"][t("col_area", "th")].tolist()

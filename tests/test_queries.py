@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from data_access.reader import ScopedReader
 from data_access import queries
 from data_access.scope import Area, EVERYONE, NATION, NotPermitted, Viewer
 from metrics.fiscal import FiscalQuarter
@@ -18,9 +19,9 @@ def measures(frame):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(source=st.sampled_from(SOURCES), period=st.sampled_from(PERIODS))
 def test_district_sums_equal_province_equal_nation(engine, source, period):
-    districts = queries.rollup(engine, EVERYONE, source, NATION, period, by="district")
-    provinces = queries.rollup(engine, EVERYONE, source, NATION, period, by="province")
-    nation = queries.rollup(engine, EVERYONE, source, NATION, period, by="total")
+    districts = queries.rollup(ScopedReader(engine, EVERYONE), source, NATION, period, by="district")
+    provinces = queries.rollup(ScopedReader(engine, EVERYONE), source, NATION, period, by="province")
+    nation = queries.rollup(ScopedReader(engine, EVERYONE), source, NATION, period, by="total")
     cols = measures(nation)
     from_districts = districts.assign(area_code=districts.area_code.str[:2]).groupby("area_code")[cols].sum()
     pd.testing.assert_frame_equal(from_districts.astype("int64"),
@@ -30,41 +31,41 @@ def test_district_sums_equal_province_equal_nation(engine, source, period):
 
 def test_region_is_the_sum_of_its_provinces(engine):
     period = FiscalQuarter(2569, 2)
-    regions = queries.rollup(engine, EVERYONE, "padme", NATION, period, by="region").set_index("area_code")
-    ne = queries.rollup(engine, EVERYONE, "padme", Area("region", "northeast"), period, by="province")
+    regions = queries.rollup(ScopedReader(engine, EVERYONE), "padme", NATION, period, by="region").set_index("area_code")
+    ne = queries.rollup(ScopedReader(engine, EVERYONE), "padme", Area("region", "northeast"), period, by="province")
     assert len(ne) == 20
     assert ne["budget_baht"].sum() == regions.loc["northeast", "budget_baht"]
-    assert regions["budget_baht"].sum() == queries.rollup(engine, EVERYONE, "padme", NATION, period)["budget_baht"].iloc[0]
+    assert regions["budget_baht"].sum() == queries.rollup(ScopedReader(engine, EVERYONE), "padme", NATION, period)["budget_baht"].iloc[0]
 
 
 def test_province_view_has_its_districts(engine):
-    rows = queries.rollup(engine, EVERYONE, "thaiqm", Area("province", "30"), FiscalQuarter(2569, 4), by="district")
-    districts = queries.districts(engine, EVERYONE, "30")
+    rows = queries.rollup(ScopedReader(engine, EVERYONE), "thaiqm", Area("province", "30"), FiscalQuarter(2569, 4), by="district")
+    districts = queries.districts(engine, "30")
     assert len(districts) == 32  # Nakhon Ratchasima's 32 districts
     assert set(rows.area_code) <= set(districts.dist_code) and len(rows) >= 28
 
 
 def test_sdg_weighted_means_reconcile(engine):
-    prov = queries.sdg_values(engine, EVERYONE, Area("province", "30"), 2569)
-    dist = queries.sdg_values(engine, EVERYONE, Area("province", "30"), 2569, by="district")
+    prov = queries.sdg_values(ScopedReader(engine, EVERYONE), Area("province", "30"), 2569)
+    dist = queries.sdg_values(ScopedReader(engine, EVERYONE), Area("province", "30"), 2569, by="district")
     assert len(prov) == 34 and dist.area_code.nunique() == 32
-    nation = queries.sdg_values(engine, EVERYONE, NATION, 2569).set_index("indicator_code")["value"]
+    nation = queries.sdg_values(ScopedReader(engine, EVERYONE), NATION, 2569).set_index("indicator_code")["value"]
     assert nation.between(0, 1000).all()
     assert prov.value.notna().all()
 
 
 def test_bangkok_has_no_provincial_plan_data(engine):
     """No rows is 'no data', never a zero that would rank Bangkok last."""
-    assert queries.rollup(engine, EVERYONE, "padme", Area("province", "10"), FiscalQuarter(2569, 4)).empty
+    assert queries.rollup(ScopedReader(engine, EVERYONE), "padme", Area("province", "10"), FiscalQuarter(2569, 4)).empty
 
 
 def test_a_governor_cannot_query_another_province(engine):
-    governor = Viewer(name="gov-korat", prov_code="30")
+    governor = Viewer(name="gov-korat", role="governor", prov_code="30")
     period = FiscalQuarter(2569, 4)
-    assert len(queries.rollup(engine, governor, "padme", Area("province", "30"), period, by="district")) > 0
+    assert len(queries.rollup(ScopedReader(engine, governor), "padme", Area("province", "30"), period, by="district")) > 0
     for area in (NATION, Area("province", "50"), Area("district", "5001"), Area("region", "northeast")):
         with pytest.raises(NotPermitted):
-            queries.rollup(engine, governor, "padme", area, period)
+            queries.rollup(ScopedReader(engine, governor), "padme", area, period)
 
 
 @pytest.mark.parametrize("level, code", [("province", "3"), ("district", "30"), ("region", "mars"), ("nation", "10")])
@@ -89,14 +90,14 @@ def test_area_index_has_every_district_with_its_parents(engine):
 
 def test_subdistrict_figures_add_up_to_the_district_rollup(engine):
     period = FiscalQuarter(2569, 4)
-    with_relief = queries.rollup(engine, EVERYONE, "cebrs", Area("province", "30"), period, by="district")
+    with_relief = queries.rollup(ScopedReader(engine, EVERYONE), "cebrs", Area("province", "30"), period, by="district")
     dist = with_relief.sort_values("n_projects", ascending=False).area_code.iloc[0]  # both sources present
-    subs = queries.subdistrict_figures(engine, EVERYONE, dist, period)
-    rolled = queries.rollup(engine, EVERYONE, "thaiqm", Area("district", dist), period)
-    relief = queries.rollup(engine, EVERYONE, "cebrs", Area("district", dist), period)
+    subs = queries.subdistrict_figures(ScopedReader(engine, EVERYONE), dist, period)
+    rolled = queries.rollup(ScopedReader(engine, EVERYONE), "thaiqm", Area("district", dist), period)
+    relief = queries.rollup(ScopedReader(engine, EVERYONE), "cebrs", Area("district", dist), period)
     assert subs.area_code.str[:4].eq(dist).all() and len(subs) > 1
     assert subs.n_target.sum() == rolled.n_target.iloc[0] and subs.n_helped.sum() == rolled.n_helped.iloc[0]
     assert subs.approved_baht.sum() == relief.approved_baht.iloc[0] > 0
     assert subs.disbursed_baht.sum() == relief.disbursed_baht.iloc[0]
     with pytest.raises(NotPermitted):
-        queries.subdistrict_figures(engine, Viewer(name="gov", prov_code="50"), dist, period)
+        queries.subdistrict_figures(ScopedReader(engine, Viewer(name="gov", role="governor", prov_code="50")), dist, period)

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from data_access import queries, schema as s
+from data_access.reader import ScopedReader
+from data_access import db, queries, schema as s
 from data_access import sdg as sdg_data
 from data_access.scope import EVERYONE, NATION, Area, NotPermitted, Viewer
 
@@ -14,7 +15,7 @@ GOVERNOR_30 = Viewer("gov30", "governor", prov_code="30")
 
 def _raw(engine, where) -> pd.DataFrame:
     v, d, p = s.sdg_value, s.district, s.province
-    return queries.frame(engine, select(v.c.indicator_code, v.c.dist_code, v.c.year, v.c.value, v.c.weight,
+    return db.select_frame(engine, select(v.c.indicator_code, v.c.dist_code, v.c.year, v.c.value, v.c.weight,
                                         d.c.prov_code, p.c.region4)
                          .join(d, d.c.dist_code == v.c.dist_code).join(p, p.c.prov_code == d.c.prov_code)
                          .where(where))
@@ -35,7 +36,7 @@ def test_reference_goals_and_years(engine):
 
 
 def test_province_values_per_year_are_the_weighted_mean_of_its_districts(engine):
-    got = sdg_data.values(engine, EVERYONE, Area("province", "30"), [2567, 2568, 2569, 2570])
+    got = sdg_data.values(ScopedReader(engine, EVERYONE), Area("province", "30"), [2567, 2568, 2569, 2570])
     raw = _raw(engine, s.district.c.prov_code == "30")
     expected = _weighted(raw, ["indicator_code", "year"])
     merged = got.merge(expected, on=["indicator_code", "year"], suffixes=("", "_raw"), validate="one_to_one")
@@ -46,12 +47,12 @@ def test_province_values_per_year_are_the_weighted_mean_of_its_districts(engine)
 
 def test_district_rows_reaggregate_to_the_province_and_match_queries_sdg_values(engine):
     area = Area("province", "30")
-    by_district = sdg_data.values(engine, EVERYONE, area, [2569], "district")
-    assert set(by_district["area_code"]) == set(queries.districts(engine, EVERYONE, "30")["dist_code"])
-    total = sdg_data.values(engine, EVERYONE, area, [2569]).set_index("indicator_code")["value"]
+    by_district = sdg_data.values(ScopedReader(engine, EVERYONE), area, [2569], "district")
+    assert set(by_district["area_code"]) == set(queries.districts(engine, "30")["dist_code"])
+    total = sdg_data.values(ScopedReader(engine, EVERYONE), area, [2569]).set_index("indicator_code")["value"]
     again = _weighted(by_district, ["indicator_code"]).set_index("indicator_code")["expected"]
     assert again.sort_index().to_numpy() == pytest.approx(total.sort_index().to_numpy(), rel=1e-9)
-    single = queries.sdg_values(engine, EVERYONE, area, 2569).set_index("indicator_code")["value"]
+    single = queries.sdg_values(ScopedReader(engine, EVERYONE), area, 2569).set_index("indicator_code")["value"]
     assert single.sort_index().to_numpy() == pytest.approx(total.sort_index().to_numpy(), rel=1e-9)
 
 
@@ -60,7 +61,7 @@ def test_district_rows_reaggregate_to_the_province_and_match_queries_sdg_values(
     (Area("region", "northeast"), "province", s.province.c.region4 == "northeast"),
 ])
 def test_region_and_nation_are_weighted_means_of_their_districts(engine, area, by, where):
-    got = sdg_data.values(engine, EVERYONE, area, [2568, 2570], by)
+    got = sdg_data.values(ScopedReader(engine, EVERYONE), area, [2568, 2570], by)
     raw = _raw(engine, s.sdg_value.c.year.in_([2568, 2570]) if where is None
                else (s.sdg_value.c.year.in_([2568, 2570]) & where))
     key = {"region": "region4", "province": "prov_code"}[by]
@@ -72,22 +73,22 @@ def test_region_and_nation_are_weighted_means_of_their_districts(engine, area, b
 
 
 def test_no_years_or_no_data_give_no_rows_not_zeros(engine):
-    assert sdg_data.values(engine, EVERYONE, NATION, []).empty
-    assert sdg_data.values(engine, EVERYONE, NATION, [2500]).empty
+    assert sdg_data.values(ScopedReader(engine, EVERYONE), NATION, []).empty
+    assert sdg_data.values(ScopedReader(engine, EVERYONE), NATION, [2500]).empty
 
 
 def test_a_governor_sees_their_province_only(engine):
-    own = sdg_data.values(engine, GOVERNOR_30, Area("province", "30"), [2570], "district")
+    own = sdg_data.values(ScopedReader(engine, GOVERNOR_30), Area("province", "30"), [2570], "district")
     assert len(own) and own["area_code"].str.startswith("30").all()
     with pytest.raises(NotPermitted):
-        sdg_data.values(engine, GOVERNOR_30, Area("province", "50"), [2570])
+        sdg_data.values(ScopedReader(engine, GOVERNOR_30), Area("province", "50"), [2570])
     with pytest.raises(NotPermitted):
-        sdg_data.values(engine, GOVERNOR_30, Area("district", "5001"), [2570])
+        sdg_data.values(ScopedReader(engine, GOVERNOR_30), Area("district", "5001"), [2570])
     with pytest.raises(NotPermitted):  # the peers a benchmark would need
-        sdg_data.values(engine, GOVERNOR_30, NATION, [2570], "province")
+        sdg_data.values(ScopedReader(engine, GOVERNOR_30), NATION, [2570], "province")
     with pytest.raises(NotPermitted):
-        sdg_data.values(engine, GOVERNOR_30, Area("region", "northeast"), [2570], "province")
+        sdg_data.values(ScopedReader(engine, GOVERNOR_30), Area("region", "northeast"), [2570], "province")
     officer = Viewer("do3001", "district_officer", prov_code="30", dist_code="3001")
     with pytest.raises(NotPermitted):
-        sdg_data.values(engine, officer, Area("province", "30"), [2570], "district")
-    assert not math.isnan(sdg_data.values(engine, officer, Area("district", "3001"), [2570])["value"].iloc[0])
+        sdg_data.values(ScopedReader(engine, officer), Area("province", "30"), [2570], "district")
+    assert not math.isnan(sdg_data.values(ScopedReader(engine, officer), Area("district", "3001"), [2570])["value"].iloc[0])

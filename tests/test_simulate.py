@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from data_access.reader import ScopedReader
 from data_access import db, queries, rollups, schema as s, simulate, versions
 from data_access.scope import EVERYONE, NATION
 from data_access.seed import seed
@@ -53,7 +54,7 @@ def engine(fresh):
 
 
 def by_province(engine, source: str) -> dict:
-    frame = queries.rollup(engine, EVERYONE, source, NATION, Q, by="province")
+    frame = queries.rollup(ScopedReader(engine, EVERYONE), source, NATION, Q, by="province")
     return frame.set_index("area_code").to_dict("index")
 
 

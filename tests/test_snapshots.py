@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from data_access.reader import ScopedReader
 from data_access import db, imports, queries, schema as s, snapshots
 from data_access.scope import EVERYONE, NATION, Area, NotPermitted, Viewer
 from data_access.seed import seed
@@ -45,8 +46,8 @@ def two_weeks(url, tmp_path_factory):
     relief.write_text(CEBRS_HEADER + "C2570-3001-WEEK,2570,300101,flood,Flood relief,90000000,90000000,900,2700,"
                       "done,2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
     imports.import_file(engine, "cebrs", relief)
-    on_time = queries.kpi_frame(engine, EVERYONE, "padme", Area("province", "30"), PERIOD, "district")
-    project = padme_project_in(engine, "30", exclude=snapshots.late(engine, EVERYONE, NATION, WEEK1)["project_id"])
+    on_time = queries.kpi_frame(ScopedReader(engine, EVERYONE), "padme", Area("province", "30"), PERIOD, "district")
+    project = padme_project_in(engine, "30", exclude=snapshots.late(ScopedReader(engine, EVERYONE), NATION, WEEK1)["project_id"])
     report = folder / "late.csv"
     report.write_text("project_id,quarter,result_text,indicator_result,disb_target_baht,disb_actual_baht,"
                       f"committed_baht,status,problems,reported_at\n{project},1,ล่าช้า,,0,0,0,late,ผู้รับจ้างทิ้งงาน,"
@@ -67,12 +68,12 @@ def padme_project_in(engine, prov: str, exclude) -> str:
 def test_a_snapshot_holds_every_kpi_of_every_area_with_data(url, two_weeks):
     engine, first, *_ = two_weeks
     assert first["week"] == WEEK1 and first["period"] == PERIOD
-    nation = snapshots.values(engine, EVERYONE, NATION, WEEK1, "thaiqm_helped_pct")
+    nation = snapshots.values(ScopedReader(engine, EVERYONE), NATION, WEEK1, "thaiqm_helped_pct")
     assert set(nation.level) == {"nation", "province"} and len(nation[nation.level == "province"]) == 77
     with engine.connect() as conn:
         per_kpi = dict(conn.execute(select(s.kpi_snapshot.c.kpi, func.count()).where(
             s.kpi_snapshot.c.week_start == WEEK1).group_by(s.kpi_snapshot.c.kpi)).all())
-    areas_with_data = sum(len(queries.kpi_frame(engine, EVERYONE, "thaiqm", NATION, PERIOD, by))
+    areas_with_data = sum(len(queries.kpi_frame(ScopedReader(engine, EVERYONE), "thaiqm", NATION, PERIOD, by))
                           for by in ("total", "region", "province", "district"))
     assert set(per_kpi) == set(KPIS) and per_kpi["thaiqm_helped_pct"] == areas_with_data > 1 + 4 + 77
 
@@ -81,20 +82,20 @@ def test_the_week_after_shows_the_province_that_moved(two_weeks):
     engine, first, second, *_ = two_weeks
     assert second["week"] == WEEK2 and snapshots.weeks(engine)[:2] == [WEEK2, WEEK1]
     kpi = KPIS["cebrs_disbursed_pct"]
-    now = snapshots.values(engine, EVERYONE, NATION, WEEK2, kpi.key)
-    before = snapshots.values(engine, EVERYONE, NATION, WEEK1, kpi.key)
+    now = snapshots.values(ScopedReader(engine, EVERYONE), NATION, WEEK2, kpi.key)
+    before = snapshots.values(ScopedReader(engine, EVERYONE), NATION, WEEK1, kpi.key)
     best, worst = weekly.movers(now[now.level == "province"], before[before.level == "province"], kpi)
     assert best.iloc[0].area_code == "30" and worst.empty  # only Nakhon Ratchasima's relief changed
-    today = queries.kpi_frame(engine, EVERYONE, "cebrs", NATION, PERIOD, "province").set_index("area_code")
+    today = queries.kpi_frame(ScopedReader(engine, EVERYONE), "cebrs", NATION, PERIOD, "province").set_index("area_code")
     assert best.iloc[0].value == pytest.approx(today.at["30", "disbursed_pct"])
     assert best.iloc[0].change == pytest.approx(best.iloc[0].value - best.iloc[0].previous)
 
 
 def test_a_project_reported_late_this_week_is_new_on_the_late_list(two_weeks):
     engine, _, _, project, _ = two_weeks
-    fresh = weekly.new_late(snapshots.late(engine, EVERYONE, NATION, WEEK2), snapshots.late(engine, EVERYONE, NATION, WEEK1))
+    fresh = weekly.new_late(snapshots.late(ScopedReader(engine, EVERYONE), NATION, WEEK2), snapshots.late(ScopedReader(engine, EVERYONE), NATION, WEEK1))
     assert list(fresh.project_id) == [project]
-    province = snapshots.late(engine, EVERYONE, Area("province", "30"), WEEK2)
+    province = snapshots.late(ScopedReader(engine, EVERYONE), Area("province", "30"), WEEK2)
     assert project in set(province.project_id) and all(province.dist_code.str.startswith("30"))
 
 
@@ -113,10 +114,10 @@ def test_notes_are_kept_per_week_and_kpi_and_scoped(two_weeks):
     engine, *_ = two_weeks
     gov = Viewer("gov30", "governor", prov_code="30")
     snapshots.write_note(engine, gov, Area("province", "30"), WEEK1, "cebrs_disbursed_pct", "เร่งเบิกจ่ายภายในสัปดาห์หน้า")
-    shown = snapshots.notes(engine, EVERYONE, Area("province", "30"), [WEEK1, WEEK2])
+    shown = snapshots.notes(ScopedReader(engine, EVERYONE), Area("province", "30"), [WEEK1, WEEK2])
     assert shown.iloc[0].note == "เร่งเบิกจ่ายภายในสัปดาห์หน้า" and shown.iloc[0].author == "gov30"
     snapshots.write_note(engine, gov, Area("province", "30"), WEEK1, "cebrs_disbursed_pct", "แก้ไขแล้ว")
-    assert list(snapshots.notes(engine, gov, Area("province", "30"), [WEEK1]).note) == ["แก้ไขแล้ว"]
+    assert list(snapshots.notes(ScopedReader(engine, gov), Area("province", "30"), [WEEK1]).note) == ["แก้ไขแล้ว"]
     with pytest.raises(NotPermitted):
         snapshots.write_note(engine, gov, Area("province", "50"), WEEK1, "cebrs_disbursed_pct", "x")
 
@@ -125,11 +126,11 @@ def test_reads_are_scoped_to_the_viewer(two_weeks):
     engine, *_ = two_weeks
     gov = Viewer("gov30", "governor", prov_code="30")
     with pytest.raises(NotPermitted):
-        snapshots.values(engine, gov, NATION, WEEK2, "cebrs_disbursed_pct")
-    mine = snapshots.values(engine, gov, Area("province", "30"), WEEK2, "cebrs_disbursed_pct")
+        snapshots.values(ScopedReader(engine, gov), NATION, WEEK2, "cebrs_disbursed_pct")
+    mine = snapshots.values(ScopedReader(engine, gov), Area("province", "30"), WEEK2, "cebrs_disbursed_pct")
     assert set(mine.level) == {"province", "district"} and all(mine.area_code.str.startswith("30"))
     officer = Viewer("do3001", "district_officer", prov_code="30", dist_code="3001")
-    assert set(snapshots.values(engine, officer, Area("district", "3001"), WEEK2, "thaiqm_helped_pct").area_code) == {"3001"}
+    assert set(snapshots.values(ScopedReader(engine, officer), Area("district", "3001"), WEEK2, "thaiqm_helped_pct").area_code) == {"3001"}
 
 
 def test_the_cli_takes_a_snapshot_and_upgrade_adds_missing_tables(url, two_weeks, tmp_path):

@@ -10,21 +10,25 @@ import os
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
-from data_access import accounts, audit, clock
+from data_access import access, accounts, audit, clock
 from data_access.scope import COUNTRY_ROLES, ROLES_WITH_AREA, Viewer
 
 from . import config
 from .i18n import t
 
-_VIEWER, _SEEN = "viewer", "last_seen"
+_VIEWER, _SEEN, _IDENTITY = "viewer", "last_seen", "oidc_identity"
 
 
-def session_role() -> str | None:
-    """The role this session already holds (signed in, or chosen in the demo), before any widget."""
-    viewer = st.session_state.get(_VIEWER)
-    return viewer.role if viewer is not None else st.session_state.get("demo_role")
+def session_viewer() -> Viewer | None:
+    """Who this session already is (signed in, or last chosen in the demo), before any widget."""
+    return st.session_state.get(_VIEWER) or st.session_state.get("demo_last")
+
+
+def session_may(action: str) -> bool:
+    """Whether the session's viewer may do a country action (the navigation shows its pages)."""
+    viewer = session_viewer()
+    return viewer is not None and access.allowed(viewer, action)
 
 
 def mode(demo_store: bool) -> str:
@@ -43,7 +47,7 @@ def _national_totals() -> bool:
     return config.load()["auth"]["national_policy"] == "averages"
 
 
-def sign_out(engine: Engine, lang: str, reason: str = "sign_out") -> None:
+def sign_out(engine, lang: str, reason: str = "sign_out") -> None:
     viewer = st.session_state.pop(_VIEWER, None)
     st.session_state.pop(_SEEN, None)
     st.session_state.pop("drill", None)
@@ -51,16 +55,16 @@ def sign_out(engine: Engine, lang: str, reason: str = "sign_out") -> None:
         audit.log(engine, viewer.name, reason, str(viewer.home))
 
 
-def _expired(engine: Engine, lang: str) -> bool:
+def _expired(engine, lang: str, how: str) -> bool:
     timeout = 60 * float(config.load()["auth"]["idle_minutes"])
     seen = st.session_state.get(_SEEN)
     if st.session_state.get(_VIEWER) is not None and seen is not None and clock.timestamp() - seen > timeout:
-        sign_out(engine, lang, "session_expired")
+        (_oidc_sign_out if how == "oidc" else sign_out)(engine, lang, "session_expired")
         return True
     return False
 
 
-def _sign_in_form(engine: Engine, lang: str) -> None:
+def _sign_in_form(engine, lang: str) -> None:
     st.title(t("app_title", lang))
     with st.form("signin", border=True):
         st.subheader(t("sign_in", lang))
@@ -85,8 +89,11 @@ def _oidc_configured() -> bool:
         return False
 
 
-def _oidc(engine: Engine, lang: str) -> Viewer | None:
+def _oidc(engine, lang: str) -> Viewer | None:
+    """The identity provider's user as a War Room viewer, kept in the session like an account's: the
+    account is looked up (and the sign-in audited) once, when the identity first appears."""
     if not dict(st.user).get("is_logged_in", False):
+        st.session_state.pop(_VIEWER, None)
         st.title(t("app_title", lang))
         if not _oidc_configured():
             st.error(t("oidc_not_configured", lang))
@@ -94,11 +101,27 @@ def _oidc(engine: Engine, lang: str) -> Viewer | None:
         st.button(t("sign_in_oidc", lang), on_click=st.login, type="primary")
         return None
     claim = config.load()["auth"]["username_claim"]
-    viewer = accounts.viewer_for_identity(engine, str(st.user.get(claim, "")), _national_totals())
+    identity = str(st.user.get(claim, ""))
+    held = st.session_state.get(_VIEWER)
+    if held is not None and st.session_state.get(_IDENTITY) == identity:
+        return held
+    viewer = accounts.viewer_for_identity(engine, identity, _national_totals())
     if viewer is None:
         st.error(t("sign_in_no_account", lang))
         st.button(t("sign_out", lang), on_click=st.logout)
-    return viewer
+        return None
+    st.session_state[_VIEWER], st.session_state[_IDENTITY] = viewer, identity
+    st.session_state[_SEEN] = clock.timestamp()
+    st.session_state.pop("drill", None)
+    st.rerun()  # again from app.py, whose navigation now lists the role's pages (as after a form sign-in)
+
+
+def _oidc_sign_out(engine, lang: str, reason: str = "sign_out") -> None:
+    """Forget the viewer, audit it, and end the identity provider's session cookie too (st.logout):
+    otherwise the next run would sign the same person straight back in."""
+    sign_out(engine, lang, reason)
+    st.session_state.pop(_IDENTITY, None)
+    st.logout()
 
 
 def _keep_choice(key: str, value) -> None:
@@ -141,7 +164,7 @@ def keep_alive() -> None:
         st.session_state[_SEEN] = clock.timestamp()
 
 
-def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool = False) -> Viewer:
+def viewer(engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool = False) -> Viewer:
     """The viewer for this run, or a sign-in screen and a stopped run. A kiosk (the wall) shows no
     chooser and no sidebar: on the demo it looks as the ministry's executives do."""
     how = mode(demo_store)
@@ -149,7 +172,7 @@ def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str, kio
         if kiosk:
             return Viewer(name="demo-kiosk", role="executive")
         return _demo_viewer(index, lang)
-    if _expired(engine, lang):
+    if _expired(engine, lang, how):
         st.warning(t("session_expired", lang))
     if how == "oidc":
         found = _oidc(engine, lang)
@@ -164,8 +187,6 @@ def viewer(engine: Engine, index: pd.DataFrame, demo_store: bool, lang: str, kio
         return found
     with st.sidebar:
         st.caption(f"{t('signed_in_as', lang)} **{found.name}** · {t('role_' + found.role, lang)}")
-        if how == "oidc":
-            st.button(t("sign_out", lang), on_click=st.logout, key="signout")
-        else:
-            st.button(t("sign_out", lang), on_click=sign_out, args=(engine, lang), key="signout")
+        st.button(t("sign_out", lang), on_click=_oidc_sign_out if how == "oidc" else sign_out, args=(engine, lang),
+                  key="signout")
     return found

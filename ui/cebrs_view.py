@@ -10,13 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data_access import cebrs as q
-from data_access.scope import Area, Viewer
+from data_access import access
+from data_access.scope import Area
 from metrics import cebrs as m
-from metrics.fiscal import FiscalQuarter
 from metrics.kpis import BAHT_PER_MB, KPIS, Kpi
 
-from . import data, drill, exports, fmt, maps, panels
+from . import drill, loaders, exports, fmt, maps, panels
 from .i18n import t
 from .shell import Context
 
@@ -25,51 +24,23 @@ APPROVED_COLOUR, DISBURSED_COLOUR = "#0072B2", "#E69F00"  # Okabe–Ito blue and
 CHART_CONFIG = {"displayModeBar": False}
 
 
-# ---------------------------------------------------------------- cached loaders
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def totals(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
-    return q.totals(data.engine(url), viewer, area, period)
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def categories(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
-    return m.by_category(q.by_category(data.engine(url), viewer, area, period))
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def by_area(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
-    return m.with_rates(q.by_area(data.engine(url), viewer, area, period))
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def need(url: str, versions: tuple, viewer: Viewer, area: Area, period: FiscalQuarter,
-         by: str | None = None) -> pd.DataFrame:
-    """Keyed by every source's version: it reads CEBRS, PADME and ThaiQM."""
-    return q.need(data.engine(url), viewer, area, period, by)
-
-
-@st.cache_data(ttl="1h", max_entries=128, show_spinner=False)
-def projects(url: str, version: int, viewer: Viewer, area: Area, year: int) -> pd.DataFrame:
-    return q.projects(data.engine(url), viewer, area, year)
-
-
 def projects_at(ctx: Context, area: Area) -> pd.DataFrame:
     """The area's projects of the fiscal year as they stood at the quarter's end."""
-    return m.as_of_quarter_end(projects(ctx.url, ctx.version("cebrs"), ctx.viewer, area, ctx.period.year),
+    return m.as_of_quarter_end(loaders.cebrs.projects(ctx, area, ctx.period.year),
                                ctx.period.end)
 
 
 def need_frame(ctx: Context, area: Area, index: pd.DataFrame) -> pd.DataFrame:
     """The child areas, named, with money against need and the flag (metrics.cebrs.budget_vs_need)."""
-    names = data.child_names(index, area)
-    raw = need(ctx.url, ctx.versions, ctx.viewer, area, ctx.period)
+    names = loaders.child_names(index, area)
+    raw = loaders.cebrs.need(ctx, area, ctx.period)
     return m.budget_vs_need(names.merge(raw, on="area_code", how="left"))
 
 
 def area_frame(ctx: Context, area: Area, index: pd.DataFrame) -> pd.DataFrame:
     """The child areas, named, with approved, disbursed and % disbursed (NaN: no data)."""
-    rows = by_area(ctx.url, ctx.version("cebrs"), ctx.viewer, area, ctx.period)
-    return data.child_names(index, area).merge(
+    rows = loaders.cebrs.by_area(ctx, area, ctx.period)
+    return loaders.child_names(index, area).merge(
         rows[["area_code", "approved_mb", "disbursed_mb", "disbursed_pct"]], on="area_code", how="left")
 
 
@@ -84,7 +55,7 @@ def _key(area: Area, ctx: Context, what: str) -> str:
 
 def headline(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    h = m.headline(totals(ctx.url, ctx.version("cebrs"), ctx.viewer, area, ctx.period))
+    h = m.headline(loaders.cebrs.totals(ctx, area, ctx.period))
     with st.container(border=True):
         st.subheader(t("cebrs_headline", lang))
         # A grid, not two rows of columns: below three readable widths (a portrait tablet) it wraps to two.
@@ -111,7 +82,7 @@ def category_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def by_category(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    frame = categories(ctx.url, ctx.version("cebrs"), ctx.viewer, area, ctx.period)
+    frame = loaders.cebrs.categories(ctx, area, ctx.period)
     with st.container(border=True):
         st.subheader(t("cebrs_by_category", lang))
         st.caption(f"{t('unit_mb', lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, 'cebrs')}")
@@ -136,7 +107,7 @@ def by_category(ctx: Context, area: Area) -> None:
             t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
             t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
             t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "categories"), str(area), key=_key(area, ctx, "export-cat"))
+        exports.buttons(ctx, shown, _key(area, ctx, "categories"), area, key=_key(area, ctx, "export-cat"))
 
 
 def area_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -171,12 +142,12 @@ def by_area_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
                     t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
                     t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
                     t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-                exports.buttons(ctx, shown, _key(area, ctx, "areas"), str(area), key=_key(area, ctx, "export-areas"))
+                exports.buttons(ctx, shown, _key(area, ctx, "areas"), area, key=_key(area, ctx, "export-areas"))
 
 
 def _subdistricts(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    frame = data.subdistricts(ctx.url, ctx.versions, ctx.viewer, area.code, ctx.period)
+    frame = loaders.subdistricts(ctx, area.code, ctx.period)
     shown = pd.DataFrame({
         t("col_code", lang): frame["area_code"].values,
         t("col_area", lang): ((frame.type_th + frame.name_th) if lang == "th" else frame.name_en).values,
@@ -192,12 +163,12 @@ def _subdistricts(ctx: Context, area: Area) -> None:
             t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
             t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
             t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "subdistricts"), str(area), key=_key(area, ctx, "export-sub"))
+        exports.buttons(ctx, shown, _key(area, ctx, "subdistricts"), area, key=_key(area, ctx, "export-sub"))
 
 
 def status_block(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    rows = projects(ctx.url, ctx.version("cebrs"), ctx.viewer, area, ctx.period.year)
+    rows = loaders.cebrs.projects(ctx, area, ctx.period.year)
     counts = m.status_counts(rows, ctx.period.end)
     days = m.days_to_disbursement(rows, ctx.period.end)
     with st.container(border=True):
@@ -261,7 +232,7 @@ def need_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
             t("cebrs_col_money_mb", lang): st.column_config.NumberColumn(format="%.4f"),
             t("cebrs_col_target", lang): st.column_config.NumberColumn(format="%d"),
             t("cebrs_baht_per_household", lang): st.column_config.NumberColumn(format="%,.0f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "need"), str(area), key=_key(area, ctx, "export-need"))
+        exports.buttons(ctx, shown, _key(area, ctx, "need"), area, key=_key(area, ctx, "export-need"))
 
 
 def _need_district(ctx: Context, area: Area, index: pd.DataFrame) -> None:
@@ -269,13 +240,13 @@ def _need_district(ctx: Context, area: Area, index: pd.DataFrame) -> None:
     the viewer may see them."""
     lang = ctx.lang
     province = drill.parent(area, index)
-    if ctx.viewer.may_see(province, "district"):
+    if access.allowed(ctx.viewer, "view", province):
         frame = need_frame(ctx, province, index)
         row = frame[frame.area_code == area.code]
     else:
-        row = m.budget_vs_need(need(ctx.url, ctx.versions, ctx.viewer, area, ctx.period, "district"))
+        row = m.budget_vs_need(loaders.cebrs.need(ctx, area, ctx.period, "district"))
     value = row["baht_per_household"].iloc[0] if len(row) else float("nan")
-    is_flagged = bool(len(row) and row["flagged"].iloc[0] and ctx.viewer.may_see(province, "district"))
+    is_flagged = bool(len(row) and row["flagged"].iloc[0] and access.allowed(ctx.viewer, "view", province))
     st.metric(t("cebrs_baht_per_household", lang), fmt.count(value), border=True,
               help=t("cebrs_need_district_only", lang))
     if is_flagged:
@@ -315,4 +286,4 @@ def projects_block(ctx: Context, area: Area) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", height=480, column_config={
             t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
             t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "projects"), str(area), key=_key(area, ctx, "export-projects"))
+        exports.buttons(ctx, shown, _key(area, ctx, "projects"), area, key=_key(area, ctx, "export-projects"))

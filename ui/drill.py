@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access import access
 from data_access.scope import LEVELS, NATION, REGIONS, Area, Viewer
 
 from . import urlstate
@@ -36,7 +37,7 @@ def _start(home: str | None, index: pd.DataFrame, viewer: Viewer) -> Area:
     if home is None:
         return viewer.home
     area = Area("province", home) if home in set(index.prov_code) else None
-    if area is None or not viewer.may_see(area):
+    if area is None or not access.allowed(viewer, "view", area):
         st.session_state.setdefault(urlstate.INVALID, {})["home"] = home
         return viewer.home
     return area
@@ -53,10 +54,10 @@ def current(index: pd.DataFrame, viewer: Viewer) -> Area:
             st.session_state.setdefault(urlstate.INVALID, {}).update(
                 {k: v for k, v in (("level", level), ("area", code)) if v is not None})
             area = start
-        viewer.check(area)
+        access.require(viewer, "view", area)
         st.session_state[_KEY] = area
     area = st.session_state[_KEY]
-    viewer.check(area)
+    access.require(viewer, "view", area)
     return area
 
 
@@ -104,7 +105,7 @@ def name(area: Area, index: pd.DataFrame, lang: str) -> str:
 
 def breadcrumbs(area: Area, index: pd.DataFrame, lang: str, viewer: Viewer) -> None:
     """One tap back to any level the viewer may see: ancestors are buttons, the current area text."""
-    trail = [step for step in path(area, index) if viewer.may_see(step)]
+    trail = [step for step in path(area, index) if access.allowed(viewer, "view", step)]
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="breadcrumbs"):
         for i, step in enumerate(trail):
             label = name(step, index, lang)

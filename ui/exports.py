@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 from openpyxl.styles import Font
 
-from data_access import audit
+from data_access import access, audit
+from data_access.scope import Area, Viewer
 
-from . import data
+from . import loaders
 from .i18n import t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -58,13 +59,17 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def record(url: str, viewer_name: str, scope: str, what: str, rows: int) -> None:
-    audit.log(data.engine(url), viewer_name, "export", scope, f"{what}: {rows} rows")
+def record(url: str, viewer: Viewer, area: Area, what: str, rows: int) -> None:
+    """A download, in the audit log (data_access.audit.export refuses one the viewer may not make)."""
+    audit.export(loaders.engine(url), viewer, area, what, rows)
 
 
-def buttons(ctx, frame: pd.DataFrame, name: str, scope: str, key: str) -> None:
-    """CSV and Excel buttons for `frame`; each download is written to the audit log."""
-    args = (ctx.url, ctx.viewer.name, scope, name, len(frame))
+def buttons(ctx, frame: pd.DataFrame, name: str, area: Area, key: str) -> None:
+    """CSV and Excel buttons for `frame`, a table of `area` (none where the viewer may not export it);
+    each download is written to the audit log."""
+    if not access.allowed(ctx.viewer, "export", area):
+        return
+    args = (ctx.url, ctx.viewer, area, name, len(frame))
     # The files are written only when a button is pressed (deferred data): building an Excel file
     # of a few thousand rows on every rerun cost 0.7 s of a page's server time.
     with st.container(horizontal=True, gap="small"):

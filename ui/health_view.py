@@ -1,6 +1,6 @@
 """Blocks of the data health page: per source what it holds and how fresh it is, then the imports.
 
-Every figure comes through data_access.health (country-level roles only) via ui.health_data; the
+Every figure comes through data_access.health (country-level roles only) via ui.loaders.health; the
 staleness rule is metrics.freshness against `[health] stale_after_hours` in .streamlit/warroom.toml.
 File names, user names and reports are data: they go into tables and code blocks, never markdown.
 """
@@ -17,7 +17,7 @@ from metrics.fiscal import thai_date, thai_time
 from metrics.freshness import NEVER, STALE, Freshness, freshness
 
 from . import config, fmt
-from . import health_data as hd
+from . import loaders
 from .i18n import t
 from .shell import Context
 
@@ -72,7 +72,7 @@ def cards(ctx: Context, status: pd.DataFrame, states: dict[str, Freshness]) -> N
     """A bordered card per source: its freshness, the rows it holds, its data date and last write."""
     lang, rows = ctx.lang, status.set_index("source")
     for column, source in zip(st.columns(len(SOURCES)), SOURCES):
-        counts = hd.rows_held(ctx.url, source, ctx.version(source), ctx.viewer)
+        counts = loaders.health.rows_held(ctx, source)
         with column.container(border=True):
             st.subheader(SHORT[source])
             state = states[source].state
@@ -88,7 +88,7 @@ def sources_table(ctx: Context, status: pd.DataFrame, states: dict[str, Freshnes
     """One row per source: version, dates, freshness and its last accepted import."""
     lang = ctx.lang
     rows = status.set_index("source")
-    last = hd.last_imports(ctx.url, ctx.versions, ctx.viewer).set_index("source")
+    last = loaders.health.last_imports(ctx).set_index("source")
     records = []
     for source in SOURCES:
         known, imported = source in rows.index, source in last.index
@@ -118,7 +118,7 @@ def _log_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def overview(ctx: Context) -> None:
-    status = hd.status(ctx.url, ctx.versions, ctx.viewer)
+    status = loaders.health.status(ctx)
     states = freshness_by_source(status, clock.utcnow())
     stale_warnings(ctx, states)
     cards(ctx, status, states)
@@ -130,7 +130,7 @@ def overview(ctx: Context) -> None:
 def rejected(ctx: Context) -> None:
     """Refused files, newest first, each with its report as plain text."""
     lang = ctx.lang
-    log = hd.import_log(ctx.url, ctx.viewer, accepted=False)
+    log = loaders.health.import_log(ctx, accepted=False)
     with st.container(border=True):
         st.subheader(t("health_rejected", lang))
         if log.empty:
@@ -145,7 +145,7 @@ def rejected(ctx: Context) -> None:
 
 def accepted(ctx: Context) -> None:
     lang = ctx.lang
-    log = hd.import_log(ctx.url, ctx.viewer, accepted=True)
+    log = loaders.health.import_log(ctx, accepted=True)
     with st.container(border=True):
         st.subheader(t("health_accepted", lang))
         if log.empty:

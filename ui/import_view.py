@@ -14,16 +14,11 @@ import streamlit as st
 
 from data_access import health, imports
 
-from . import data
+from . import loaders
 from .exports import XLSX_MIME
 from .i18n import t
 from .shell import Context
 
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def template(name: str, fmt: str) -> bytes:
-    return imports.template(name, fmt)
 
 
 def columns_frame(name: str, lang: str) -> pd.DataFrame:
@@ -48,9 +43,9 @@ def kind_block(ctx: Context) -> str:
         name = st.selectbox(t("import_kind", lang), list(imports.CONTRACTS), key="import_kind",
                             format_func=lambda n: t(f"import_kind_{n}", lang))
         with st.container(horizontal=True, gap="small"):
-            st.download_button(t("import_template_csv", lang), template(name, "csv"), f"{name}_template.csv",
+            st.download_button(t("import_template_csv", lang), loaders.template(name, "csv"), f"{name}_template.csv",
                                "text/csv", key="template-csv", on_click="ignore")
-            st.download_button(t("import_template_xlsx", lang), template(name, "xlsx"), f"{name}_template.xlsx",
+            st.download_button(t("import_template_xlsx", lang), loaders.template(name, "xlsx"), f"{name}_template.xlsx",
                                XLSX_MIME, key="template-xlsx", on_click="ignore")
         st.subheader(t("import_columns", lang))
         st.caption(t("import_key", lang).format(key=", ".join(imports.CONTRACTS[name].key)))
@@ -81,7 +76,7 @@ def run_import(ctx: Context, name: str, file_name: str, content: bytes) -> dict 
         path = Path(folder) / (Path(file_name).name or "upload.csv")
         path.write_bytes(content)
         try:
-            summary = health.upload(data.engine(ctx.url), ctx.viewer, name, path)
+            summary = health.upload(loaders.engine(ctx.url), ctx.viewer, name, path)
         except imports.ImportRejected as rejected:
             problems(rejected, lang)
             return None

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from data_access import DatabaseError
 
-from data_access import clock
+from data_access import access, clock
 from data_access.scope import REGIONS, Area, Viewer
 from data_access.settings import PROJECT_ROOT
 from metrics.fiscal import BANGKOK, thai_date, thai_time
@@ -112,7 +112,7 @@ def plan(viewer: Viewer, lang: str) -> tuple[list[Slide], float, list[str]]:
         slides, problems = parse_playlist(list(settings["playlist"]), "warroom.toml [kiosk] playlist")
     interval, bad = parse_rotate(st.query_params.get("rotate"), float(settings["rotate_seconds"]))
     problems += [bad] if bad else []
-    allowed = [s for s in slides if viewer.may_see(s.area_for(viewer))]
+    allowed = [s for s in slides if access.allowed(viewer, "view", s.area_for(viewer))]
     if skipped := [s for s in slides if s not in allowed]:
         problems.append(f"{t('kiosk_skipped', lang)}: " + ", ".join(str(s.area) for s in skipped))
     return allowed, interval, problems
@@ -185,6 +185,6 @@ def rotation(slides: list[Slide], interval: float, lang: str, show) -> None:
         index = step % len(slides)
         try:
             show(slides[index], index, len(slides), interval)
-        except SQLAlchemyError:
+        except DatabaseError:
             st.warning(f"**{t('db_down', lang)}**  \n{t('live_offline_help', lang)}")
     _rotate()

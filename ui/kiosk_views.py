@@ -15,7 +15,7 @@ from data_access.scope import Area
 from metrics import kpis, sdg
 from metrics.fiscal import comparison_period
 
-from . import config, data, drill, fmt, maps, panels, sdg_view
+from . import config, drill, loaders, fmt, maps, panels, sdg_view
 from .i18n import t
 from .kiosk import Slide
 from .shell import Context
@@ -44,7 +44,7 @@ def slide_title(ctx: Context, slide: Slide, index: pd.DataFrame) -> str:
 
 def render(ctx: Context, slide: Slide, position: int, count: int, interval: float) -> None:
     lang = ctx.lang
-    index = data.area_index(ctx.url)
+    index = loaders.area_index(ctx.url)
     area = slide.area_for(ctx.viewer)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.header(slide_title(ctx, slide, index), anchor=False, width="stretch")
@@ -66,8 +66,8 @@ def _figures(ctx: Context, area: Area, keys: tuple[str, ...]) -> None:
     with st.container(horizontal=True, gap="small"):
         for key in keys:
             kpi = kpis.KPIS[key]
-            now = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area, ctx.period)
-            then = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area, before)
+            now = loaders.totals(ctx, kpi.source, area, ctx.period)
+            then = loaders.totals(ctx, kpi.source, area, before)
             change = kpis.change(now.get(kpi.column), then.get(kpi.column))
             st.metric(t(key, lang), fmt.by_unit(now.get(kpi.column), kpi.unit, lang),
                       None if change is None else round(change, 1), border=True,
@@ -84,7 +84,7 @@ def _lines(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> str:
 def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
     """The KPI's map of the areas one level down beside those furthest below the area's own figure."""
     lang = ctx.lang
-    frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
+    frame = loaders.children(ctx, kpi, area, ctx.period)
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True):
         fig = maps.figure(frame, kpi, area.child_level, lang,
@@ -95,7 +95,7 @@ def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
     with right, st.container(border=True, height="stretch"):
         lagging, reference = panels.lagging(ctx, area, kpi, 0.0, LAGGING_SHOWN)
         st.markdown(f"**{t(kpi.key, lang)}**  \n{t('kiosk_lagging', lang)} "
-                    f"({drill.name(area, data.area_index(ctx.url), lang)} {fmt.by_unit(reference, kpi.unit, lang)})")
+                    f"({drill.name(area, loaders.area_index(ctx.url), lang)} {fmt.by_unit(reference, kpi.unit, lang)})")
         st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))
 
 
@@ -133,14 +133,14 @@ def _sdg(ctx: Context, area: Area) -> None:
     """Goals on track, the count in each rating, then each of the 17 goals with its rating (the
     goals' names are on the SDG page: eighteen tiles of names do not fit a wall's height)."""
     lang = ctx.lang
-    year, ratings = data.sdg_ratings(ctx.url, ctx.version("sdg"), ctx.viewer, area, ctx.period, "total")
+    year, ratings = loaders.sdg_ratings(ctx, area, ctx.period, "total")
     counts = ratings["rating"].value_counts() if len(ratings) else pd.Series(dtype=int)
     with st.container(horizontal=True, gap="small"):
         st.metric(f"{t('sdg_on_track', lang)} ({year or '—'})",
                   f"{fmt.count(sdg.goals_on_track(ratings) if len(ratings) else None)} / 17", border=True)
         for rating in reversed(sdg.RATINGS):
             st.metric(t(f"rating_{rating}", lang), fmt.count(int(counts.get(rating, 0))), border=True)
-    goals = sdg_view.reference(ctx.url, ctx.version("sdg"))[0]
+    goals = loaders.sdg.reference(ctx.url, ctx.versions)[0]
     rated = dict(zip(ratings["goal"], ratings["rating"])) if len(ratings) else {}
     with st.grid(6, gap="small"):
         for goal in goals.itertuples():

@@ -12,11 +12,11 @@ import os
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from data_access import DatabaseError
 
 from metrics.fiscal import thai_time
 
-from . import config, data
+from . import config, loaders
 from .i18n import t
 
 SOURCE_NAMES = {"padme": "PADME", "cebrs": "CEBRS", "thaiqm": "ThaiQM", "sdg": "SDGs"}  # the systems' own names
@@ -35,8 +35,8 @@ def check(url: str, shown: tuple[tuple[str, int], ...]) -> pd.DataFrame | None:
     """The sources' versions and update times now, or None when the database does not answer.
     Reruns the whole app (same session: no reload, the view stays) when a version moved."""
     try:
-        status = data.status_now(url)
-    except SQLAlchemyError:
+        status = loaders.status_now(url)
+    except DatabaseError:
         return None
     if tuple(sorted(zip(status["source"], status["version"]))) != shown:
         st.rerun()

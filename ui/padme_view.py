@@ -7,11 +7,11 @@ import streamlit as st
 
 from data_access import padme as padme_queries
 from data_access.reference import NATIONAL_STRATEGIES, NESDP13_MILESTONES, SDG_GOALS
-from data_access.scope import Area, Viewer
+from data_access.scope import Area
 from metrics import kpis, padme as padme_metrics
 from metrics.fiscal import FiscalQuarter, thai_date
 
-from . import data, exports, fmt, panels, urlstate
+from . import exports, fmt, loaders, panels, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -27,22 +27,12 @@ def label(kind: str, key, lang: str) -> str:
     return t("no_data", lang) if pair is None else pair[0 if lang == "th" else 1]
 
 
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def _projects(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter, search: str) -> pd.DataFrame:
-    return padme_queries.projects(data.engine(url), viewer, area, period, search or None)
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def _breakdown(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter, by: str) -> pd.DataFrame:
-    return padme_queries.breakdown(data.engine(url), viewer, area, period, by)
-
-
 def curve(ctx: Context, area: Area) -> pd.DataFrame:
     """The S-curve of the fiscal year in view, up to the quarter in view."""
     rows, targets = [], {}
     for q in range(1, ctx.period.quarter + 1):
         fq = FiscalQuarter(ctx.period.year, q)
-        totals = data.totals(ctx.url, ctx.version("padme"), ctx.viewer, "padme", area, fq)
+        totals = loaders.totals(ctx, "padme", area, fq)
         if totals:
             rows.append({"quarter": q, **{k: totals[k] for k in ("budget_baht", "disb_actual_baht", "committed_baht")}})
             targets[q] = totals["target_pct"]
@@ -52,7 +42,7 @@ def curve(ctx: Context, area: Area) -> pd.DataFrame:
 
 def headline(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    now = data.totals(ctx.url, ctx.version("padme"), ctx.viewer, "padme", area, ctx.period)
+    now = loaders.totals(ctx, "padme", area, ctx.period)
     with st.container(horizontal=True):
         st.metric(t("padme_projects_n", lang), fmt.count(now.get("n_projects")), border=True)
         st.metric(t("padme_budget", lang), fmt.mb(now.get("budget_mb"), lang, unit=False), border=True)
@@ -90,7 +80,7 @@ def breakdowns(ctx: Context, area: Area) -> None:
                               format_func=lambda k: t(f"padme_by_{k}", lang), label_visibility="collapsed",
                               required=True)
     urlstate.publish(padme_by=by)
-    rows = _breakdown(ctx.url, ctx.version("padme"), ctx.viewer, area, ctx.period, by)
+    rows = loaders.padme.breakdown(ctx, area, ctx.period, by)
     names = [label(by, k, lang) for k in rows["key"]]
     fig = go.Figure([go.Bar(y=names, x=rows["budget_baht"] / kpis.BAHT_PER_MB, orientation="h", name=t("padme_budget", lang)),
                      go.Bar(y=names, x=rows["disb_actual_baht"] / kpis.BAHT_PER_MB, orientation="h",
@@ -118,21 +108,21 @@ def _table(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
 
 def late_projects(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    rows = _projects(ctx.url, ctx.version("padme"), ctx.viewer, area, ctx.period, "")
+    rows = loaders.padme.projects(ctx, area, ctx.period, "")
     late = rows[rows["status"].isin(["late", "at_risk"])]
     st.subheader(f"{t('padme_late_list', lang)} ({fmt.count(len(late))})")
     shown = _table(ctx, late)
     st.dataframe(shown, hide_index=True, width="stretch", height=320,
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]})
     exports.buttons(ctx, shown, f"padme-late-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
-                    str(area), key=f"export-padme-late-{area}")
+                    area, key=f"export-padme-late-{area}")
 
 
 def project_table(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     st.subheader(t("padme_table", lang))
     search = st.text_input(t("padme_search", lang), key="padme_search")
-    rows = _projects(ctx.url, ctx.version("padme"), ctx.viewer, area, ctx.period, search.strip())
+    rows = loaders.padme.projects(ctx, area, ctx.period, search.strip())
     shown = _table(ctx, rows)
     ids = rows["project_id"].tolist()
 
@@ -146,14 +136,14 @@ def project_table(ctx: Context, area: Area) -> None:
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]}
                  | {shown.columns[6]: st.column_config.NumberColumn(format="%.1f")})
     exports.buttons(ctx, shown, f"padme-projects-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
-                    str(area), key=f"export-padme-{area}")
+                    area, key=f"export-padme-{area}")
     urlstate.seed("padme_project", ids, None)
     names = dict(zip(rows.project_id, rows.name))  # one lookup per option, not a scan of the table
     st.selectbox(t("padme_open", lang), ids, key="padme_project", index=None,
                  format_func=lambda pid: f"{pid} · {names[pid]}")
     if chosen := st.session_state.get("padme_project"):
         urlstate.publish(padme_project=chosen)
-        project_record(ctx, chosen)
+        project_record(ctx, area, chosen)
 
 
 def record_rows(project: dict, report: pd.Series | None, fiscal_year: int, lang: str) -> pd.DataFrame:
@@ -199,15 +189,10 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-@st.cache_data(ttl="1h", max_entries=64, show_spinner=False)
-def _record(url: str, version: int, viewer: Viewer, project_id: str):
-    return padme_queries.record(data.engine(url), viewer, project_id)
-
-
-def project_record(ctx: Context, project_id: str) -> None:
+def project_record(ctx: Context, area: Area, project_id: str) -> None:
     """The project as its PADME report reads, one tab per reported quarter."""
     lang = ctx.lang
-    project, reports = _record(ctx.url, ctx.version("padme"), ctx.viewer, project_id)
+    project, reports = loaders.padme.record(ctx, area, project_id)
     with st.container(border=True):
         st.subheader(f"{t('padme_record', lang)} · {project_id}")
         st.caption(f"{project['type_th']}{project['dist_name_th']} · {project['prov_name_th']} · {panels.as_of(ctx, 'padme')}")

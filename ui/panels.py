@@ -8,11 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access import access
 from data_access.scope import NATION, Area
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, comparison_period, thai_date
 
-from . import config, data, drill, exports, fmt, shell
+from . import config, drill, loaders, exports, fmt, shell
 from .i18n import t
 from .shell import Context
 
@@ -25,7 +26,7 @@ CHART_MIN_WIDTH = 380  # px: a chart narrower than this cuts its axis labels and
 def page_start(ctx: Context, title: str) -> tuple[pd.DataFrame, Area]:
     """The common top of a page: the area in view (from the URL or session, checked against the
     viewer), the title, the period, URL notices and the breadcrumbs. Returns (area index, area)."""
-    index = data.area_index(ctx.url)
+    index = loaders.area_index(ctx.url)
     area = drill.current(index, ctx.viewer)
     drill.publish(area)
     st.title(title)
@@ -41,7 +42,7 @@ def _delta(now: dict, before: dict, column: str) -> float | None:
 
 
 def as_of(ctx: Context, source: str) -> str:
-    status = data.data_status(ctx.url, ctx.versions).set_index("source")
+    status = loaders.data_status(ctx.url, ctx.versions).set_index("source")
     through = status["data_through"].get(source)
     when = t("no_data", ctx.lang) if through is None or pd.isna(through) else thai_date(
         pd.Timestamp(through).date(), ctx.lang)
@@ -50,7 +51,7 @@ def as_of(ctx: Context, source: str) -> str:
 
 def quarter_running(ctx: Context) -> bool:
     """True when the newest data falls inside the period: its figures are a part-quarter's."""
-    through = data.data_status(ctx.url, ctx.versions)["data_through"].dropna()
+    through = loaders.data_status(ctx.url, ctx.versions)["data_through"].dropna()
     if through.empty:
         return False
     latest = pd.Timestamp(through.max()).date()
@@ -72,8 +73,8 @@ def source_panels(ctx: Context, area: Area) -> None:
     trend = "off" if running else "normal"  # a part-quarter against a whole one is no verdict
     now, prev = {}, {}
     for source in ("padme", "cebrs", "thaiqm"):
-        now[source] = data.totals(ctx.url, ctx.version(source), ctx.viewer, source, area, period)
-        prev[source] = data.totals(ctx.url, ctx.version(source), ctx.viewer, source, area, before)
+        now[source] = loaders.totals(ctx, source, area, period)
+        prev[source] = loaders.totals(ctx, source, area, before)
     # A grid, not columns: below four readable widths (a portrait tablet) it drops to two a row.
     with st.grid(4, min_column_width=PANEL_MIN_WIDTH, gap="small"):
         with st.container(border=True, height="stretch"):
@@ -117,21 +118,21 @@ def source_panels(ctx: Context, area: Area) -> None:
 
 def national_reference(ctx: Context, area: Area) -> None:
     """The country's rates beside a region, province or district, where the viewer's policy allows."""
-    if area == NATION or not ctx.viewer.may_see(NATION, "total"):
+    if area == NATION or not access.allowed(ctx.viewer, "view_national_total", NATION):
         return
     lang = ctx.lang
     parts = []
     for key in ("padme_disbursed_pct", "cebrs_disbursed_pct", "thaiqm_helped_pct"):
         kpi = kpis.KPIS[key]
-        value = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, NATION, ctx.period).get(kpi.column)
+        value = loaders.totals(ctx, kpi.source, NATION, ctx.period).get(kpi.column)
         parts.append(f"{t(key, lang)} {fmt.pct(value)}")
     st.caption(f"{t('national_reference', lang)}: " + " · ".join(parts))
 
 
 def sdg_panel(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    year, ratings = data.sdg_ratings(ctx.url, ctx.version("sdg"), ctx.viewer, area, ctx.period, "total")
-    prev_year, prev = data.sdg_ratings(ctx.url, ctx.version("sdg"), ctx.viewer, area,
+    year, ratings = loaders.sdg_ratings(ctx, area, ctx.period, "total")
+    prev_year, prev = loaders.sdg_ratings(ctx, area,
                                        FiscalQuarter(ctx.period.year - 1, ctx.period.quarter), "total")
     st.markdown(f"**{t('source_sdg', lang)}**")
     on_track = sdg.goals_on_track(ratings) if len(ratings) else None
@@ -170,15 +171,15 @@ def ranking(ctx: Context, frame: pd.DataFrame, kpi: kpis.Kpi, area: Area, key: s
                                 shown.columns[3]: st.column_config.NumberColumn(format="%+.1f")})
     exports.buttons(ctx, shown.assign(**{t("col_code", lang): frame["area_code"]}),
                     f"{kpi.key}-{area.level}-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
-                    str(area), key=f"export-{key}")
+                    area, key=f"export-{key}")
 
 
 def lagging(ctx: Context, area: Area, kpi: kpis.Kpi, worse_by: float, limit: int) -> tuple[pd.DataFrame, float | None]:
     """The areas one level down at least `worse_by` points behind the area's own figure, worst first
     (at most `limit`), and that figure: the exceptions rule, for the pages and the wall."""
-    reference = kpis.value_or_none(data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area,
+    reference = kpis.value_or_none(loaders.totals(ctx, kpi.source, area,
                                                ctx.period).get(kpi.column))
-    frame = data.children(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, ctx.period)
+    frame = loaders.children(ctx, kpi, area, ctx.period)
     return kpis.exceptions(frame, kpi, reference, worse_by, limit), reference
 
 
@@ -209,7 +210,7 @@ def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
 
 def subdistricts(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    frame = data.subdistricts(ctx.url, ctx.versions, ctx.viewer, area.code, ctx.period)
+    frame = loaders.subdistricts(ctx, area.code, ctx.period)
     shown = pd.DataFrame({
         t("col_area", lang): (frame.type_th + frame.name_th) if lang == "th" else frame.name_en,
         t("thaiqm_target", lang): frame.n_target, t("thaiqm_helped", lang): frame.n_helped,
@@ -221,5 +222,5 @@ def subdistricts(ctx: Context, area: Area) -> None:
                  column_config={t("thaiqm_helped_pct", lang): st.column_config.NumberColumn(format="%.1f"),
                                 t("cebrs_approved", lang): st.column_config.NumberColumn(format="%.4f")})
     exports.buttons(ctx, shown.assign(**{t("col_code", lang): frame["area_code"]}),
-                    f"subdistricts-{area.code}-{ctx.period.year}q{ctx.period.quarter}", str(area),
+                    f"subdistricts-{area.code}-{ctx.period.year}q{ctx.period.quarter}", area,
                     key=f"export-sub-{area.code}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access import access
 from data_access.scope import Area
 from metrics import kpis
 
-from . import data, drill, fmt, panels
+from . import drill, loaders, fmt, panels
 from .i18n import t
 from .shell import Context
 
@@ -18,15 +19,15 @@ def render(ctx: Context, area: Area, index: pd.DataFrame) -> None:
     st.header(drill.name(area, index, lang))
     panels.source_panels(ctx, area)
     peers = drill.parent(area, index)
-    if not ctx.viewer.may_see(peers, "province"):
+    if not access.allowed(ctx.viewer, "view", peers):
         return _subdistricts(ctx, area)  # policy: no other area's figures, so no ranking among them
     with st.container(border=True):
         st.markdown(f"**{t('rank_among', lang)}: {drill.name(peers, index, lang)}**")
         rows = []
         for key in panels.HEADLINE_KPIS:
             kpi = kpis.KPIS[key]
-            value = data.totals(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi.source, area, ctx.period).get(kpi.column)
-            rank, of = data.peer_rank(ctx.url, ctx.version(kpi.source), ctx.viewer, kpi, area, peers, ctx.period)
+            value = loaders.totals(ctx, kpi.source, area, ctx.period).get(kpi.column)
+            rank, of = loaders.peer_rank(ctx, kpi, area, peers, ctx.period)
             rows.append({t("col_kpi", lang): t(key, lang), t("col_value", lang): fmt.by_unit(value, kpi.unit, lang),
                          t("col_rank", lang): f"{fmt.count(rank)} {t('rank_of', lang)} {of}"})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -14,12 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data_access import sdg as sdg_data
+from data_access import access
 from data_access.scope import NATION, Area
 from metrics import sdg
 from metrics.kpis import Kpi
 
-from . import data, drill, exports, maps, panels, urlstate
+from . import drill, loaders, exports, maps, panels, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -33,19 +33,6 @@ UNIT_KEYS = {"%": "sdg_unit_pct", "per 100,000": "sdg_unit_per_100k", "thousand 
              "index": "sdg_unit_index", "kg": "sdg_unit_kg", "per 100 km²": "sdg_unit_per_100km2"}
 PROGRESS = Kpi("sdg_progress_pct", "sdg", "progress_pct", "pct", True)
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
-
-
-# --- loaders ---------------------------------------------------------------------------------------
-@st.cache_data(ttl="1h", max_entries=8, show_spinner=False)
-def reference(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame, list[int]]:
-    """(goals, indicators, years with values): reference data, keyed by the SDG version."""
-    e = data.engine(url)
-    return sdg_data.goals(e), sdg_data.indicators(e), sdg_data.years(e)
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def values(url: str, version: int, viewer, area: Area, years: tuple[int, ...], by: str) -> pd.DataFrame:
-    return sdg_data.values(data.engine(url), viewer, area, years, by)
 
 
 def sdg_year(years: list[int], fiscal_year: int) -> int | None:
@@ -66,12 +53,12 @@ class View:
 
 
 def load(ctx: Context, area: Area) -> View | None:
-    goals, indicators, all_years = reference(ctx.url, ctx.version("sdg"))
+    goals, indicators, all_years = loaders.sdg.reference(ctx.url, ctx.versions)
     year = sdg_year(all_years, ctx.period.year)
     if year is None:
         return None
     years = tuple(y for y in all_years if y <= year)
-    series = values(ctx.url, ctx.version("sdg"), ctx.viewer, area, years, "total")
+    series = loaders.sdg.values(ctx, area, years, "total")
     status = sdg.indicator_status(series, indicators, year)
     goal_status = sdg.goal_status(status, goals["goal"].tolist()).merge(goals, on="goal")
     return View(year, years, goals, indicators, series, status, goal_status)
@@ -79,7 +66,7 @@ def load(ctx: Context, area: Area) -> View | None:
 
 def child_scores(ctx: Context, area: Area, by: str, year: int, indicators: pd.DataFrame) -> pd.DataFrame:
     """Goal scores (area_code, goal, score, rating, index) of every `by` area inside `area`."""
-    rows = values(ctx.url, ctx.version("sdg"), ctx.viewer, area, (year,), by)
+    rows = loaders.sdg.values(ctx, area, (year,), by)
     meta = indicators[["indicator_code", "goal", "target_value", "lower_bound"]]
     return sdg.area_goal_scores(rows.merge(meta, on="indicator_code"))
 
@@ -160,7 +147,7 @@ def goal_grid(ctx: Context, area: Area, view: View, selected: int) -> None:
     with st.expander(t("sdg_summary_table", lang)):
         st.dataframe(summary, hide_index=True, width="stretch",
                      column_config={t("sdg_goal_index", lang): st.column_config.NumberColumn(format="%.1f")})
-        exports.buttons(ctx, summary, f"sdg-goals-{area.level}-{area.code or 'TH'}-{view.year}", str(area),
+        exports.buttons(ctx, summary, f"sdg-goals-{area.level}-{area.code or 'TH'}-{view.year}", area,
                         key="export-sdg-goals")
 
 
@@ -212,7 +199,7 @@ def goal_detail(ctx: Context, area: Area, index: pd.DataFrame, view: View, goal:
         table = indicator_table(view, goal, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(f"{t('sdg_progress_note', lang)} · {panels.as_of(ctx, 'sdg')}")
-        exports.buttons(ctx, table, f"sdg-goal{goal}-{area.level}-{area.code or 'TH'}-{view.year}", str(area),
+        exports.buttons(ctx, table, f"sdg-goal{goal}-{area.level}-{area.code or 'TH'}-{view.year}", area,
                         key=f"export-sdg-ind-{goal}")
         indicators = view.status[view.status["goal"] == goal]
         columns = st.columns(max(1, len(indicators)), gap="medium")
@@ -246,9 +233,9 @@ def _line_chart(ctx: Context, area: Area, view: View, ind: dict) -> None:
 
 def child_frame(ctx: Context, area: Area, index: pd.DataFrame, view: View, ind: dict) -> pd.DataFrame:
     """Every child area with the indicator's value, progress (%) and rating in the SDG year."""
-    rows = values(ctx.url, ctx.version("sdg"), ctx.viewer, area, (view.year,), area.child_level)
+    rows = loaders.sdg.values(ctx, area, (view.year,), area.child_level)
     rows = rows[rows["indicator_code"] == ind["indicator_code"]][["area_code", "value"]]
-    frame = data.child_names(index, area).merge(rows, on="area_code", how="left")
+    frame = loaders.child_names(index, area).merge(rows, on="area_code", how="left")
     target, lower = ind["target_value"], ind["lower_bound"]
     frame["progress_pct"] = [100.0 * sdg.progress(v, target, lower) for v in frame["value"]]
     scores = [sdg.indicator_score(v, target, lower) for v in frame["value"]]
@@ -300,7 +287,7 @@ def _indicator_map(ctx: Context, area: Area, index: pd.DataFrame, view: View, in
                          selection_mode="single-row",
                          column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d")})
             st.caption(panels.as_of(ctx, "sdg"))
-            exports.buttons(ctx, shown, f"sdg-{chosen}-{area.level}-{area.code or 'TH'}-{view.year}", str(area),
+            exports.buttons(ctx, shown, f"sdg-{chosen}-{area.level}-{area.code or 'TH'}-{view.year}", area,
                             key=f"export-{key}")
 
 
@@ -320,10 +307,10 @@ def benchmark(ctx: Context, area: Area, index: pd.DataFrame, view: View) -> None
 
 def _province_ranking(ctx: Context, area: Area, index: pd.DataFrame, view: View) -> None:
     lang = ctx.lang
-    if not ctx.viewer.may_see(area, "province"):
+    if not access.allowed(ctx.viewer, "view", area):
         st.info(t("sdg_benchmark_not_permitted", lang))
         return
-    names = data.child_names(index, area)
+    names = loaders.child_names(index, area)
     scores = child_scores(ctx, area, "province", view.year, view.indicators)
     counts = sdg.rating_counts(scores, areas=names["area_code"].tolist()).merge(names, on="area_code")
     regions = index.drop_duplicates("prov_code").set_index("prov_code")["region4"]
@@ -343,7 +330,7 @@ def _province_ranking(ctx: Context, area: Area, index: pd.DataFrame, view: View)
     integer = st.column_config.NumberColumn(format="%d")
     st.dataframe(shown, hide_index=True, width="stretch", key=f"sdg-bench-{area.level}-{area.code}",
                  column_config={c: integer for c in shown.columns[[0, 3, 4, 5, 6, 7]]})
-    exports.buttons(ctx, shown, f"sdg-ranking-{area.level}-{area.code or 'TH'}-{view.year}", str(area),
+    exports.buttons(ctx, shown, f"sdg-ranking-{area.level}-{area.code or 'TH'}-{view.year}", area,
                     key=f"export-sdg-bench-{area.level}-{area.code}")
 
 
@@ -368,7 +355,7 @@ def _peer_benchmark(ctx: Context, area: Area, index: pd.DataFrame, view: View) -
         st.metric(t("sdg_n_on_track", lang), f"{counts['achieved'] + counts['challenges']} / 17", border=True)
         st.metric(t("sdg_n_achieved", lang), counts["achieved"], border=True)
         st.metric(t("sdg_n_challenges", lang), counts["challenges"], border=True)
-    if not ctx.viewer.may_see(read, by):
+    if not access.may_read(ctx.viewer, read, by):
         st.info(t("sdg_benchmark_not_permitted", lang))
         return
     scores = child_scores(ctx, read, by, view.year, view.indicators)
@@ -395,7 +382,7 @@ def _peer_benchmark(ctx: Context, area: Area, index: pd.DataFrame, view: View) -
     integer = st.column_config.NumberColumn(format="%d")
     st.dataframe(shown, hide_index=True, width="stretch", key=f"sdg-bench-{area.level}-{area.code}",
                  column_config={c: integer for c in shown.columns[4:]})
-    exports.buttons(ctx, shown, f"sdg-benchmark-{area.level}-{area.code}-{view.year}", str(area),
+    exports.buttons(ctx, shown, f"sdg-benchmark-{area.level}-{area.code}-{view.year}", area,
                     key=f"export-sdg-bench-{area.level}-{area.code}")
 
 

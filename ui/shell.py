@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from data_access import DatabaseError
 
 from data_access import audit, db, seed
 from data_access.scope import NotPermitted, Viewer
 from data_access.settings import PROJECT_ROOT, DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import auth, data, kiosk, live, urlstate, weekly_data
+from . import auth, kiosk, live, loaders, urlstate, weekly_data
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -44,7 +44,7 @@ def _stop_with(kind: str, message: str, hint: str, detail: str | None = None) ->
 
 
 def _seed_embedded(settings: DatabaseSettings, lang: str) -> None:
-    engine = data.engine(settings.url)
+    engine = loaders.engine(settings.url)
     with _SEED_LOCK:
         if db.has_source_data(engine) and db.schema_is_current(engine):
             return
@@ -70,7 +70,7 @@ def _language() -> str:
 
 
 def _period(url: str, versions: tuple, lang: str, wall: bool = False) -> FiscalQuarter | None:
-    available = data.periods(url, versions)
+    available = loaders.periods(url, versions)
     if not available:
         return None
     if wall:
@@ -93,17 +93,17 @@ def start(needs_period: bool = True, wall: bool = False) -> Context:
     lang = language() if wall else _language()
     settings = resolve()
     try:
-        engine = data.engine(settings.url)
+        engine = loaders.engine(settings.url)
         if settings.is_embedded and not (db.has_source_data(engine) and db.schema_is_current(engine)):
             _seed_embedded(settings, lang)  # the demo store is rebuilt when this build's schema is newer
         elif not db.is_initialised(engine) and db.stored_schema_version(engine) is None:
             _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
         elif not db.schema_is_current(engine):  # made by an older build: it may lack this build's tables
             _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
-        versions = tuple(sorted(data.versions(settings.url).items()))
-        meta = data.dataset_meta(settings.url, versions)
+        versions = tuple(sorted(loaders.versions(settings.url).items()))
+        meta = loaders.dataset_meta(settings.url, versions)
         period = _period(settings.url, versions, lang, wall)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         database_failure(exc, lang)
     if period is None and needs_period:
         _stop_with("warning", t("db_no_data", lang), t("db_no_data_hint", lang))
@@ -112,12 +112,12 @@ def start(needs_period: bool = True, wall: bool = False) -> Context:
     demo = meta.get("origin") == "demo"
     if demo and not wall:  # the wall says it in its header, in one badge
         st.info(t("demo_banner", lang))
-    viewer = auth.viewer(data.engine(settings.url), data.area_index(settings.url), demo and settings.is_embedded, lang,
+    viewer = auth.viewer(loaders.engine(settings.url), loaders.area_index(settings.url), demo and settings.is_embedded, lang,
                          kiosk=wall)
     return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo)
 
 
-def database_failure(exc: SQLAlchemyError, lang: str) -> None:
+def database_failure(exc: DatabaseError, lang: str) -> None:
     """Stop the run with a banner naming the kind of failure, never the URL or a stack trace."""
     _stop_with("error", t("db_down", lang), t("db_down_hint", lang), f"{type(exc).__name__} ({resolve().source})")
 
@@ -169,13 +169,13 @@ def page(render: Callable[[Context], None], needs_period: bool = True, wall: boo
     try:
         render(ctx)
     except NotPermitted as refusal:
-        audit.log(data.engine(ctx.url), ctx.viewer.name, "denied", str(refusal))
+        audit.log(loaders.engine(ctx.url), ctx.viewer.name, "denied", str(refusal))
         st.error(f"**{t('not_permitted_page' if refusal.page else 'not_permitted', ctx.lang)}**")
         if refusal.page:
             st.page_link("pages/overview.py", label=t("nav_overview", ctx.lang))
         else:
             st.button(t("go_home", ctx.lang), on_click=go_home, args=(ctx.viewer,), type="primary")
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         database_failure(exc, ctx.lang)
     if not wall:
         footer(ctx.lang)

@@ -10,13 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data_access import thaiqm as queries
-from data_access.scope import Area, Viewer
+from data_access.scope import Area
 from metrics import thaiqm as m
 from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
 from metrics.kpis import DIMENSIONS, Kpi
 
-from . import data, drill, exports, fmt, maps, panels, urlstate
+from . import drill, loaders, exports, fmt, maps, panels, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -30,34 +29,9 @@ LINES = {  # colour-blind safe (Okabe–Ito), each line also with its own dash, 
 DIM_KEY = "thaiqm_dim"
 
 
-# --- cached loaders --------------------------------------------------------------------------------
-@st.cache_data(ttl="1h", max_entries=512, show_spinner=False)
-def totals(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> dict:
-    """The area's counts and ratios for the quarter ({} without data)."""
-    return m.totals_row(queries.totals(data.engine(url), viewer, area, period))
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def children(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
-    """Every child area, named (area_code, name_th, name_en), with its counts and ratios (NaN without data)."""
-    counts = queries.totals(data.engine(url), viewer, area, period, by=area.child_level)
-    named = data.child_names(data.area_index(url), area).merge(counts, on="area_code", how="left")
-    return m.with_kpis(named)
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def trend(url: str, version: int, viewer: Viewer, area: Area, period: FiscalQuarter) -> pd.DataFrame:
-    return m.trend(queries.year_trend(data.engine(url), viewer, area, period), period.quarter)
-
-
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def subdistricts(url: str, version: int, viewer: Viewer, dist_code: str, period: FiscalQuarter) -> pd.DataFrame:
-    return m.with_kpis(queries.subdistricts(data.engine(url), viewer, dist_code, period))
-
-
 def due(ctx: Context) -> float:
     """KPI 1's target due on the day ThaiQM data runs through (a finished quarter: its end figure)."""
-    through = data.data_status(ctx.url, ctx.versions).set_index("source")["data_through"].get("thaiqm")
+    through = loaders.data_status(ctx.url, ctx.versions).set_index("source")["data_through"].get("thaiqm")
     elapsed = 1.0 if through is None or pd.isna(through) else elapsed_share(ctx.period, pd.Timestamp(through).date())
     return m.target_due(ctx.period.quarter, elapsed)
 
@@ -107,8 +81,8 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def headline(ctx: Context, area: Area) -> dict:
     """Target households, helped, % helped and the gap to the target due; returns the area's row."""
     lang = ctx.lang
-    row = totals(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
-    before = totals(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, comparison_period(ctx.period))
+    row = loaders.thaiqm.totals(ctx, area, ctx.period)
+    before = loaders.thaiqm.totals(ctx, area, comparison_period(ctx.period))
     target_due = due(ctx)
     gap = m.gap_pp(row.get("helped_pct"), target_due)
     change = m.gap_pp(row.get("helped_pct"), before.get("helped_pct"))
@@ -157,7 +131,7 @@ def dimensions(ctx: Context, area: Area, row: dict) -> None:
     st.caption(t("thaiqm_dims_note", lang))
     table = dimension_table(row, lang)
     st.dataframe(table, hide_index=True, width="stretch", column_config=_formats(table, [t("thaiqm_share", lang)]))
-    exports.buttons(ctx, table, f"thaiqm-dimensions-{_slug(ctx, area)}", str(area),
+    exports.buttons(ctx, table, f"thaiqm-dimensions-{_slug(ctx, area)}", area,
                     key=f"export-thaiqm-dims-{_slug(ctx, area)}")
 
 
@@ -171,7 +145,7 @@ def dimension_map(ctx: Context, area: Area) -> None:
     urlstate.publish(**{DIM_KEY: dimension})
     kpi = dimension_kpi(dimension)
     if area.level == "district":
-        frame = subdistricts(ctx.url, ctx.version("thaiqm"), ctx.viewer, area.code, ctx.period)
+        frame = loaders.thaiqm.subdistricts(ctx, area.code, ctx.period)
         frame = frame.assign(label=(frame.type_th + frame.name_th) if lang == "th" else frame.name_en)
         title = _title(f"{t('thaiqm_dim_sub_title', lang)} {t(f'dim_{dimension}', lang)}", "%", ctx, lang)
         # a subdistrict without target households has no share: a bare axis line labelled "—", not 0 %
@@ -184,7 +158,7 @@ def dimension_map(ctx: Context, area: Area) -> None:
         st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-subshare-{area.code}-{dimension}")
         _chart_caption(ctx, f"% · {fmt.DASH} {t('no_data', lang)}")
         return
-    frame = children(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    frame = loaders.thaiqm.children(ctx, area, ctx.period)
     child = area.child_level
     st.markdown(f"**{t('thaiqm_dim_map_title', lang)} {t(f'dim_{dimension}', lang)} · "
                 f"{t(f'map_title_{child}', lang)}** (%)")
@@ -224,14 +198,14 @@ def funnel(ctx: Context, area: Area, row: dict) -> None:
     table = funnel_table(row, lang)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config=_formats(table, [t("thaiqm_pct_of_target", lang)]))
-    exports.buttons(ctx, table, f"thaiqm-funnel-{_slug(ctx, area)}", str(area),
+    exports.buttons(ctx, table, f"thaiqm-funnel-{_slug(ctx, area)}", area,
                     key=f"export-thaiqm-funnel-{_slug(ctx, area)}")
 
 
 # --- 4. the trend over the fiscal year ------------------------------------------------------------
 def trend_chart(ctx: Context, area: Area) -> None:
     lang = ctx.lang
-    frame = trend(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    frame = loaders.thaiqm.trend(ctx, area, ctx.period)
     x = [FiscalQuarter(ctx.period.year, int(q)).label(lang) for q in frame["quarter"]]
     names = {"n_helped": t("thaiqm_stage_helped", lang), "n_self_resolved": t("thaiqm_stage_self_resolved", lang),
              "n_in_progress": t("thaiqm_stage_in_progress", lang)}
@@ -281,17 +255,17 @@ def areas(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     if area.level == "district":
         st.subheader(f"{t('thaiqm_sub_title', lang)} · {ctx.period.label(lang)}")
-        frame = subdistricts(ctx.url, ctx.version("thaiqm"), ctx.viewer, area.code, ctx.period)
+        frame = loaders.thaiqm.subdistricts(ctx, area.code, ctx.period)
         table = subdistrict_table(frame, lang)
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config=_formats(table, [t("thaiqm_helped_pct", lang)]))
-        exports.buttons(ctx, table, f"thaiqm-subdistricts-{_slug(ctx, area)}", str(area),
+        exports.buttons(ctx, table, f"thaiqm-subdistricts-{_slug(ctx, area)}", area,
                         key=f"export-thaiqm-sub-{_slug(ctx, area)}")
         st.caption(panels.as_of(ctx, "thaiqm"))
         return
     child = area.child_level
     st.subheader(f"{t(f'thaiqm_areas_title_{child}', lang)} · {ctx.period.label(lang)}")
-    frame = children(ctx.url, ctx.version("thaiqm"), ctx.viewer, area, ctx.period)
+    frame = loaders.thaiqm.children(ctx, area, ctx.period)
     table = area_table(frame, lang)
     codes = frame["area_code"].tolist()
     key = f"thaiqm-table-{_slug(ctx, area)}"
@@ -305,4 +279,4 @@ def areas(ctx: Context, area: Area) -> None:
     st.dataframe(table, hide_index=True, width="stretch", key=key, on_select=_selected,
                  selection_mode="single-row", column_config=_formats(table, percent))
     st.caption(f"{t('thaiqm_table_hint', lang)} · {panels.as_of(ctx, 'thaiqm')}")
-    exports.buttons(ctx, table, f"thaiqm-{child}s-{_slug(ctx, area)}", str(area), key=f"export-{key}")
+    exports.buttons(ctx, table, f"thaiqm-{child}s-{_slug(ctx, area)}", area, key=f"export-{key}")

@@ -10,12 +10,12 @@ import logging
 import threading
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from data_access import DatabaseError
 
 from data_access import clock, snapshots
 from metrics.fiscal import week_start
 
-from . import data
+from . import loaders
 
 _LOCK = threading.Lock()
 log = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ def ensure_this_week(url: str) -> None:
         if (url, week) in _done():
             return
         try:
-            if week not in snapshots.weeks(data.engine(url)):
-                snapshots.take(data.engine(url))
+            if week not in snapshots.weeks(loaders.engine(url)):
+                snapshots.take(loaders.engine(url))
             _done().add((url, week))
-        except (ValueError, SQLAlchemyError) as exc:  # no data yet, or a read-only database
+        except (ValueError, DatabaseError) as exc:  # no data yet, or a read-only database
             log.warning("weekly snapshot not taken: %s", exc)

@@ -12,14 +12,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from data_access import clock, snapshots
+from data_access import access, clock, snapshots
 from data_access.scope import Area
 from metrics import kpis, weekly
 from metrics.fiscal import thai_date, thai_time, week_start
 from reports import pdf_brief, pptx_brief
 from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
-from . import config, data, drill, exports, fmt, geo
+from . import config, drill, loaders, exports, fmt, geo
 from .i18n import t
 from .shell import Context
 
@@ -27,20 +27,10 @@ REVIEWED = kpis.HEADLINES
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-@st.cache_data(ttl="1h", max_entries=256, show_spinner=False)
-def _then(url: str, viewer, area: Area, week: dt.date, kpi: str) -> pd.DataFrame:
-    return snapshots.values(data.engine(url), viewer, area, week, kpi)
-
-
-@st.cache_data(ttl="1h", max_entries=64, show_spinner=False)
-def _late(url: str, viewer, area: Area, week: dt.date) -> pd.DataFrame:
-    return snapshots.late(data.engine(url), viewer, area, week)
-
-
 def choose_week(ctx: Context) -> dt.date | None:
     """The snapshot to compare with: any week before this one, the latest by default."""
     this_week = week_start(clock.today())
-    earlier = [w for w in snapshots.weeks(data.engine(ctx.url)) if w < this_week]
+    earlier = [w for w in loaders.weekly.weeks(ctx) if w < this_week]
     if not earlier:
         st.info(t("weekly_none", ctx.lang))
         return None
@@ -56,18 +46,17 @@ def _named(frame: pd.DataFrame, names: pd.DataFrame, lang: str) -> pd.DataFrame:
 def kpi_changes(ctx: Context, area: Area, week: dt.date, key: str) -> dict:
     """The KPI's figures now and then for the area and its children (for the page and the brief)."""
     kpi = kpis.KPIS[key]
-    version = ctx.version(kpi.source)
-    own_now = data.totals(ctx.url, version, ctx.viewer, kpi.source, area, ctx.period).get(kpi.column)
-    then = _then(ctx.url, ctx.viewer, area, week, key)
+    own_now = loaders.totals(ctx, kpi.source, area, ctx.period).get(kpi.column)
+    then = loaders.weekly.then(ctx, area, week, key)
     own_then = then.loc[then.level == area.level, "value"]
     out = {"kpi": kpi, "now": own_now, "then": None if own_then.empty else own_then.iloc[0],
            "children": pd.DataFrame(columns=["area_code", "value", "previous", "change", "gain", "name"])}
     if area.level == "district":
         return out
-    now_children = data.children(ctx.url, version, ctx.viewer, kpi, area, ctx.period)
+    now_children = loaders.children(ctx, kpi, area, ctx.period)
     now_frame = now_children[["area_code", kpi.column]].rename(columns={kpi.column: "value"})
     before = then[then.level == area.child_level]
-    names = data.child_names(data.area_index(ctx.url), area)
+    names = loaders.child_names(loaders.area_index(ctx.url), area)
     out["children"] = _named(weekly.changes(now_frame, before, kpi), names, ctx.lang)
     out["best"], out["worst"] = (_named(f, names, ctx.lang) for f in weekly.movers(now_frame, before, kpi))
     worse_by, _ = config.exception_rule(key)
@@ -119,10 +108,14 @@ def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.Data
     if earlier := note_of(notes, key, week):
         st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier}")
     field = f"note-{area.level}-{area.code or 'TH'}-{key}"
+    if not access.allowed(ctx.viewer, "write_note", area):  # read the minutes, write none (docs/ACCESS.md)
+        if current := note_of(notes, key, this_week):
+            st.caption(f"{t('weekly_note', lang)}: {current}")
+        return
     st.text_area(t("weekly_note", lang), value=note_of(notes, key, this_week), key=field,
                  height=80)
     if st.button(t("weekly_note_save", lang), key=f"save-{field}"):
-        snapshots.write_note(data.engine(ctx.url), ctx.viewer, area, this_week, key, st.session_state[field])
+        snapshots.write_note(loaders.engine(ctx.url), ctx.viewer, area, this_week, key, st.session_state[field])
         st.toast(t("weekly_note_saved", lang))
 
 
@@ -134,14 +127,14 @@ def note_of(notes: pd.DataFrame, key: str, week: dt.date) -> str:
 
 def notes_for(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     """Notes of this week and of the week compared with (not cached: people write them during the meeting)."""
-    return snapshots.notes(data.engine(ctx.url), ctx.viewer, area, [week, week_start(clock.today())])
+    return loaders.weekly.notes(ctx, area, [week, week_start(clock.today())])
 
 
 def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     lang = ctx.lang
     this_week = week_start(clock.today())
-    fresh = weekly.new_late(_late(ctx.url, ctx.viewer, area, this_week), _late(ctx.url, ctx.viewer, area, week))
-    index = data.area_index(ctx.url).set_index("dist_code")
+    fresh = weekly.new_late(loaders.weekly.late(ctx, area, this_week), loaders.weekly.late(ctx, area, week))
+    index = loaders.area_index(ctx.url).set_index("dist_code")
     name = "name_th" if lang == "th" else "name_en"
     shown = pd.DataFrame({
         t("col_project", lang): fresh["project_id"],
@@ -162,7 +155,7 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
     here exactly as the page shows it, every heading in the viewer's language."""
     lang = ctx.lang
     this_week = week_start(clock.today())
-    index = data.area_index(ctx.url)
+    index = loaders.area_index(ctx.url)
     headlines, movers, layer = [], [], None
     for key in REVIEWED:
         found = kpi_changes(ctx, area, week, key)
@@ -209,6 +202,8 @@ def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: p
     change, the new late projects; formula-like cells escaped by ui.exports), PowerPoint and PDF
     (title, headline KPIs, the map, movers, late projects, notes). Each file is made on its click."""
     lang = ctx.lang
+    if not access.allowed(ctx.viewer, "export", area):
+        return
 
     def sheets() -> dict[str, pd.DataFrame]:
         out: dict[str, list[pd.DataFrame]] = {}
@@ -229,7 +224,7 @@ def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: p
         return frames
 
     name = f"weekly-{area.level}-{area.code or 'TH'}-{week.isoformat()}"
-    audit = {"on_click": exports.record, "args": (ctx.url, ctx.viewer.name, str(area), name, 0), "type": "secondary"}
+    audit = {"on_click": exports.record, "args": (ctx.url, ctx.viewer, area, name, 0), "type": "secondary"}
     with st.container(horizontal=True, gap="small"):
         st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets()), f"{name}.xlsx",
                            exports.XLSX_MIME, key="weekly-brief", **audit)
