@@ -24,6 +24,8 @@ TARGETS = [
     ("server RSS with the sessions open", "MB", 600, False,
      lambda f: f["browser"][f"rss_{f['browser']['sessions']}_sessions_mb"]),
     ("faster than the naive overview", "×", 20, True, lambda f: f["naive"]["ratio"]),
+    ("XLSX bomb (600 MB of shared strings) refused in", "s", 1.0, False, lambda f: f["xlsx_bomb"]["refused_in_s"]),
+    ("XLSX bomb: peak RSS of the importing process", "MB", 300, False, lambda f: f["xlsx_bomb"]["peak_rss_mb"]),
 ]
 
 

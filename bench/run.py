@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 
-from bench import browser, import_memory, naive, pages, report
+from bench import bomb, browser, import_memory, naive, pages, report
 from bench.pg import private_schema
 from metrics.fiscal import FiscalQuarter
 
@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             figures["naive"] = naive.measure(url, PERIOD, max(1, min(3, cfg["repeats"])))
             print(f"  browser ({cfg['sessions']} sessions)", flush=True)
             figures["browser"] = browser.measure(url, max(2, cfg["repeats"]), cfg["sessions"], workdir)
+            print("  an XLSX bomb at the import", flush=True)
+            figures["xlsx_bomb"] = bomb.measure(url)
             run["databases"][kind] = figures
     import_memory.main(["--rows", cfg["import_rows"], "--db", ",".join(kinds), "--pg", args.pg,
                         "--results", str(args.results), "--key", f"import_{mode}"])

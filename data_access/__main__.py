@@ -30,7 +30,7 @@ from pathlib import Path
 import sys
 import time
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from . import accounts, db, imports, queries, schema, seed as seeding, simulate, snapshots, versions
 from .areas import load_reference
@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         except FileNotFoundError:
             print(f"{args.file}: no such file", file=sys.stderr)
+            return 1
+        except SQLAlchemyError as exc:  # the database, not the file: down, read-only, out of space
+            print(f"{args.file.name}: not imported, the database refused the write ({type(exc).__name__}); "
+                  "nothing was changed", file=sys.stderr)
             return 1
         print(f"{summary['file']}: imported {summary['rows']} {summary['source']} rows "
               f"({summary['districts']} districts' rollups rebuilt)")

@@ -17,6 +17,12 @@ import pandas as pd
 from . import schema as s
 
 KINDS = ("text", "int", "range", "number", "date", "timestamp", "flag")
+# The largest amount of money one row may hold: more than any single project or relief grant (the
+# whole national budget is about 3.7 × 10^12 baht), small enough that the sums the rollups and the
+# national totals take of 9 million such rows still fit a BIGINT on SQLite and PostgreSQL.
+MAX_AMOUNT = 10**12
+MAX_WHOLE = 10**15  # any other whole number (identifiers, counts): well inside a BIGINT
+MAX_NUMBER = 1e12   # any number with decimals (indicator targets and values, weights)
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class Column:
     required: bool = True
     allowed: tuple[str, ...] | None = None
     bounds: tuple[int, int] | None = None
+    maximum: int = MAX_WHOLE  # int: the largest value allowed
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS or (self.kind == "range") != (self.bounds is not None):
@@ -37,6 +44,10 @@ class Column:
 
 def _range(name: str, low: int, high: int, required: bool = True) -> Column:
     return Column(name, "range", required, bounds=(low, high))
+
+
+def _baht(name: str) -> Column:
+    return Column(name, "int", maximum=MAX_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ CONTRACTS = {c.name: c for c in (
     Contract("padme_projects", "padme", s.padme_project, ("project_id",), [
         Column("project_id"), Column("fiscal_year", "int"), Column("dist_code"), Column("agency"),
         Column("name"), Column("indicator"), Column("indicator_unit"), Column("indicator_target", "number"),
-        Column("budget_baht", "int"), Column("budget_type", allowed=s.PADME_BUDGET_TYPES),
+        _baht("budget_baht"), Column("budget_type", allowed=s.PADME_BUDGET_TYPES),
         _range("national_strategy", 1, 6), Column("master_plan"), _range("nesdp_milestone", 1, 13),
         Column("cabinet_policy"), Column("moi_strategy"), _range("sdg_goal", 1, 17, required=False),
         Column("new_gov_policy", required=False),
@@ -113,8 +124,8 @@ CONTRACTS = {c.name: c for c in (
         "sdg_goal": "6", "new_gov_policy": ""}),
     Contract("padme_reports", "padme", s.padme_report, ("project_id", "quarter"), [
         Column("project_id"), _range("quarter", 1, 4), Column("result_text"),
-        Column("indicator_result", "number", required=False), Column("disb_target_baht", "int"),
-        Column("disb_actual_baht", "int"), Column("committed_baht", "int"),
+        Column("indicator_result", "number", required=False), _baht("disb_target_baht"),
+        _baht("disb_actual_baht"), _baht("committed_baht"),
         Column("status", allowed=s.PADME_STATUSES), Column("problems", required=False),
         Column("reported_at", "timestamp"),
     ], PADME_REPORT_CHECKS, example={
@@ -124,7 +135,7 @@ CONTRACTS = {c.name: c for c in (
     Contract("cebrs", "cebrs", s.cebrs_project, ("project_id",), [
         Column("project_id"), Column("fiscal_year", "int"), Column("subdist_code"),
         Column("category", allowed=s.CEBRS_CATEGORIES), Column("title"),
-        Column("approved_baht", "int"), Column("disbursed_baht", "int"),
+        _baht("approved_baht"), _baht("disbursed_baht"),
         Column("beneficiary_households", "int"), Column("beneficiary_people", "int"),
         Column("status", allowed=s.CEBRS_STATUSES), Column("approved_on", "date"),
         Column("disbursed_on", "date", required=False), Column("completed_on", "date", required=False),
@@ -151,7 +162,7 @@ CONTRACTS = {c.name: c for c in (
 
 
 def column_rule(column: Column) -> str:
-    kind = {"int": "whole number ≥ 0", "number": "number", "date": "date YYYY-MM-DD (CE)", "flag": "yes/no (1/0)",
+    kind = {"int": f"whole number 0 to {column.maximum:,}", "number": f"number up to ±{MAX_NUMBER:,.0f}", "date": "date YYYY-MM-DD (CE)", "flag": "yes/no (1/0)",
             "timestamp": "date-time YYYY-MM-DD HH:MM (CE)", "text": "text"}.get(column.kind)
     if column.bounds:
         kind = "whole number {} to {}".format(*column.bounds)

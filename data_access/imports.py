@@ -12,9 +12,7 @@ COPY into a staging table), because a national file has millions of rows.
 """
 from __future__ import annotations
 
-import codecs
 import datetime as dt
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,27 +23,17 @@ from sqlalchemy import (Boolean, Column as SqlColumn, Connection, Date, DateTime
                         insert, select)
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import audit, rollups, schema as s, versions
-from .contracts import CONTRACTS, Column, Contract, template  # noqa: F401  (the import API in one place)
+from . import audit, readfile, rollups, schema as s, versions, writelock
 from .clock import utcnow
+from .contracts import CONTRACTS, MAX_NUMBER, Column, Contract, template  # noqa: F401  (the import API in one place)
+from .readfile import Problem, Unreadable
+from .settings import import_limits
 
 CHUNK_ROWS = 20_000
 MAX_REPORTED = 200
-ENCODINGS = ("utf-8-sig", "cp874")  # cp874 is the Windows superset of TIS-620
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 YES = {"1", "true", "yes", "y", "ใช่", "มี"}
 NO = {"0", "false", "no", "n", "ไม่ใช่", "ไม่มี"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column!r}, value {self.value!r}: {self.reason}"
 
 
 class ImportRejected(Exception):
@@ -61,83 +49,27 @@ class ImportRejected(Exception):
         return "\n".join(lines)
 
 
+class ImportBusy(ImportRejected):
+    """Another import of the same source held its lock for longer than `[imports] wait_seconds`."""
+
+
 def _refuse(path: Path, reason: str, value: str = "") -> ImportRejected:
     return ImportRejected(path.name, [Problem(0, "", value, reason)], 1)
 
 
-# --- reading ---------------------------------------------------------------------------------------
-def _encoding(path: Path) -> str:
-    """The first of ENCODINGS that decodes the whole file, checked in blocks (memory stays bounded)."""
-    for encoding in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as fh:
-                while block := fh.read(1 << 20):
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise _refuse(path, "the file is neither UTF-8 nor TIS-620/CP874 text")
-
-
 def read_chunks(path: Path, rows: int | None = None) -> Iterator[pd.DataFrame]:
-    """The file's data rows as frames of text ('' for an empty cell), CHUNK_ROWS at a time, in order;
-    the index is the spreadsheet row number (the header is row 1). XLSX: the first sheet."""
-    rows = rows or CHUNK_ROWS
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".txt", ".xlsx"):
-        raise _refuse(path, "not a CSV or XLSX file (save an .xls as .xlsx)", suffix)
-    first = 2
-    for chunk in (_xlsx_chunks(path, rows) if suffix == ".xlsx" else _csv_chunks(path, rows)):
-        chunk.index = pd.RangeIndex(first, first + len(chunk))
-        first += len(chunk)
-        yield chunk
-
-
-def _csv_chunks(path: Path, rows: int) -> Iterator[pd.DataFrame]:
-    reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=_encoding(path),
-                         chunksize=rows, skip_blank_lines=True)
-    with reader:
-        for chunk in reader:
-            yield chunk.fillna("")
-
-
-def _xlsx_chunks(path: Path, rows: int) -> Iterator[pd.DataFrame]:
-    from openpyxl import load_workbook
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _refuse(path, "not a readable Excel workbook (damaged, password-protected or not .xlsx)") from None
-    try:
-        cells = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(cells, ())]
-        batch: list[list[str]] = []
-        for values in cells:
-            if values is None or all(v is None for v in values):
-                continue
-            batch.append([_cell_text(v) for v in values[:len(header)]] + [""] * (len(header) - len(values)))
-            if len(batch) >= rows:
-                yield pd.DataFrame(batch, columns=header, dtype=str)
-                batch = []
-        if batch:
-            yield pd.DataFrame(batch, columns=header, dtype=str)
-    finally:
-        book.close()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    """The file's readable data rows as frames of text, indexed by spreadsheet row (tests, tools);
+    an import reads `readfile.chunks`, which also carries the rows that could not be read."""
+    for chunk in readfile.chunks(Path(path), rows or CHUNK_ROWS):
+        yield chunk.frame
 
 
 # --- parsing, a column at a time --------------------------------------------------------------------
-def _parse(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]"  # not tab, newline or return
+BE_YEARS = (2400, 2700)  # a "year" in this range is a Buddhist Era year (CE 1857–2157)
+
+
+def _parse(column: Column, text: pd.Series, ref: "_Reference") -> tuple[pd.Series, pd.Series]:
     """(values, reasons) for the non-empty cells of one column: a reason is '' when the cell is good."""
     ok = pd.Series("", index=text.index, dtype=object)
     if column.kind == "text":
@@ -145,31 +77,56 @@ def _parse(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series]:
     if column.kind in ("int", "range"):
         cleaned = text.str.translate(THAI_DIGITS).str.replace(",", "", regex=False)
         whole = cleaned.str.fullmatch(r"[+-]?[0-9]+").astype(bool)
-        values = pd.to_numeric(cleaned.where(whole), errors="coerce").astype("Int64")
-        reasons = ok.mask(~whole, "not a valid whole number").mask(whole & (values < 0).fillna(False),
-                                                                 "must not be negative")
+        digits = cleaned.str.lstrip("+-").str.lstrip("0").str.len()
+        fits = whole & (digits <= 18)  # below 10^18: parsed exactly, never through a float
+        values = pd.to_numeric(cleaned.where(fits), errors="coerce").astype("Int64")
+        negative = fits & (values < 0).fillna(False)
+        reasons = ok.mask(~whole, "not a valid whole number").mask(negative, "must not be negative")
         if column.bounds:
             low, high = column.bounds
-            outside = whole & (values >= 0).fillna(False) & ~values.between(low, high).fillna(False)
+            outside = fits & ~negative & ~values.between(low, high).fillna(False)
             reasons = reasons.mask(outside, f"must be between {low} and {high}")
-        return values, reasons
+        else:
+            too_big = whole & ~negative & (~fits | (values > column.maximum).fillna(False))
+            reasons = reasons.mask(too_big, f"too large: at most {column.maximum:,}")
+        return values.where(reasons == "", None), reasons
     if column.kind == "number":
         cleaned = text.str.translate(THAI_DIGITS).str.replace(",", "", regex=False)
         values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
         spelled_nan = cleaned.str.strip().str.lower().str.lstrip("+-").isin(("nan", "inf", "infinity"))
         reasons = ok.mask(values.isna() & ~spelled_nan, "not a number")
         reasons = reasons.mask(spelled_nan | np.isinf(values.fillna(0)), "not a finite number")
+        reasons = reasons.mask((reasons == "") & (values.abs() > MAX_NUMBER).fillna(False),
+                               f"too large: at most {MAX_NUMBER:,.0f} either way")
         return values, reasons
-    if column.kind == "date":
-        values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        return values, ok.mask(values.isna(), "not a valid date (YYYY-MM-DD, CE)")
-    if column.kind == "timestamp":
-        bare = text.str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True).str.replace("T", " ", regex=False)
-        values = pd.to_datetime(bare, format="ISO8601", errors="coerce")
-        return values, ok.mask(values.isna(), "not a valid date or date-time (YYYY-MM-DD[ HH:MM], CE)")
+    if column.kind in ("date", "timestamp"):
+        if column.kind == "date":
+            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+            reasons = ok.mask(values.isna(), "not a valid date (YYYY-MM-DD, CE)")
+        else:
+            bare = text.str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True).str.replace("T", " ", regex=False)
+            values = pd.to_datetime(bare, format="ISO8601", errors="coerce")
+            reasons = ok.mask(values.isna(), "not a valid date or date-time (YYYY-MM-DD[ HH:MM], CE)")
+        return values, reasons.mask(reasons == "", _calendar_reasons(values, ref))
     lowered = text.str.strip().str.lower()
     values = lowered.isin(YES)
     return values, ok.mask(~values & ~lowered.isin(NO), "not a yes/no value (1/0, true/false, ใช่/ไม่ใช่)")
+
+
+def _calendar_reasons(values: pd.Series, ref: "_Reference") -> pd.Series:
+    """Dates must fall in the fiscal years the calendar holds; a Buddhist Era year is named as such."""
+    reasons = pd.Series("", index=values.index, dtype=object)
+    present = values.notna()
+    if not present.any():
+        return reasons
+    years = values.dt.year
+    be = present & years.between(*BE_YEARS)
+    for year in sorted(years[be].unique()):
+        reasons = reasons.mask(be & (years == year), f"the year {year} is a Buddhist Era year: dates are written "
+                                                     f"in CE ({year} − 543 = {year - 543})")
+    first, last = ref.date_bounds
+    outside = present & ~be & ((values.dt.date < first) | (values.dt.date > last)).fillna(False)
+    return reasons.mask(outside, f"outside the fiscal years the calendar holds ({first} to {last})")
 
 
 # --- what rows may refer to -----------------------------------------------------------------------
@@ -183,6 +140,13 @@ class _Reference:
     budgets: dict[str, int]        # PADME project → budget
     project_districts: dict[str, str]
     reported: dict[str, int]       # PADME project → the largest disbursement it has reported
+
+    @property
+    def date_bounds(self) -> tuple[dt.date, dt.date]:
+        """The first and last day of the fiscal years the calendar holds (FY n runs Oct n−544 – Sep n−543)."""
+        if not self.fiscal_years:
+            return dt.date.min, dt.date.max
+        return dt.date(min(self.fiscal_years) - 544, 10, 1), dt.date(max(self.fiscal_years) - 543, 9, 30)
 
     @classmethod
     def load(cls, conn: Connection, contract: Contract) -> "_Reference":
@@ -206,8 +170,15 @@ class _Reference:
                  ("survey_year", self.fiscal_years, "no such fiscal year (BE)"),
                  ("year", self.fiscal_years, "no such year (BE)"),
                  ("indicator_code", self.indicators, "no such SDG indicator"))
-        out = [(column, ~frame[column].isin(list(values)), reason)
-               for column, values, reason in known if column in frame]
+        out = []
+        for column, values, reason in known:
+            if column not in frame:
+                continue
+            if column in ("fiscal_year", "survey_year", "year"):
+                ce = frame[column].between(1900, BE_YEARS[0] - 1).fillna(False) & ~frame[column].isin(list(values))
+                out.append((column, ce, "a CE year: years here are Buddhist Era (CE + 543), e.g. "
+                                        f"{max(values, default=2570)}"))
+            out.append((column, ~frame[column].isin(list(values)), reason))
         if contract.table is s.padme_report:
             out.append(("project_id", ~frame["project_id"].isin(list(self.budgets)),
                         "no such PADME project (import the project first)"))
@@ -241,21 +212,30 @@ def _validate(contract: Contract, raw: pd.DataFrame, ref: _Reference, cap: int) 
         if column.required:
             found.append((empty, column.name, text, "required"))
         reasons = pd.Series("", index=raw.index, dtype=object)
+        control = text.str.extract(f"({CONTROL})", expand=False)
+        if control.notna().any():
+            for char in control.dropna().unique():
+                reasons = reasons.mask(control == char, f"contains the control character U+{ord(char):04X} "
+                                                        "(invisible; remove it)")
         if column.allowed is not None:
-            reasons = reasons.mask(~empty & ~text.isin(column.allowed), f"not one of {', '.join(column.allowed)}")
-        values, parse_reasons = _parse(column, text.where(~empty, "0" if column.kind in ("int", "range") else ""))
+            reasons = reasons.mask((reasons == "") & ~empty & ~text.isin(column.allowed),
+                                   f"not one of {', '.join(column.allowed)}")
+        values, parse_reasons = _parse(column, text.where(~empty & control.isna(),
+                                                          "0" if column.kind in ("int", "range") else ""), ref)
         reasons = reasons.mask((reasons == "") & ~empty, parse_reasons)
         for reason in reasons[reasons != ""].unique():
             found.append((reasons == reason, column.name, text, reason))
         bad |= (reasons != "") | (empty & column.required)
         parsed[column.name] = values.where(~empty, None) if column.kind != "flag" else values
+    def shown(column: str) -> pd.Series:  # an optional column may be missing from the file altogether
+        return raw[column].astype(str).str.strip() if column in raw else pd.Series("", index=raw.index)
     for column, rows, reason in ref.missing(contract, parsed):
         hit = rows & ~bad
-        found.append((hit, column, raw[column].astype(str).str.strip(), reason))
+        found.append((hit, column, shown(column), reason))
         bad |= hit
     for check in contract.checks:
         hit = check.breaks(parsed, ref).fillna(False).astype(bool) & ~bad
-        found.append((hit, check.column, raw[check.column].astype(str).str.strip(), check.reason))
+        found.append((hit, check.column, shown(check.column), check.reason))
         bad |= hit
     order = {c.name: i for i, c in enumerate(contract.columns)}
     total = int(sum(int(rows.sum()) for rows, *_ in found))
@@ -365,66 +345,95 @@ def _derive(contract: Contract, records: pd.DataFrame, now: dt.datetime) -> pd.D
     return out
 
 
-def _latest_date(records: pd.DataFrame) -> dt.date | None:
-    """The newest event date among the rows (…_on dates, a report's reported_at)."""
-    columns = [c for c in records if c.endswith("_on") or c == "reported_at"]
-    if not columns or records.empty:
-        return None
-    latest = records[columns].max().max()
-    return None if pd.isna(latest) else pd.Timestamp(latest).date()
+# Where each source's newest event date lives: "data through" is recomputed from these after every
+# import (never kept as a running maximum, so a corrected date corrects it).
+EVENT_DATES = {
+    "padme": ((s.padme_report, ("reported_at",)),),
+    "cebrs": ((s.cebrs_project, ("approved_on", "disbursed_on", "completed_on")),),
+    "thaiqm": ((s.thaiqm_household, ("started_on", "resolved_on")),),
+}
+
+
+def data_through(conn: Connection, source: str, default: dt.date) -> dt.date:
+    """The newest event date the source's tables hold (SDG values have years, not dates: `default`)."""
+    found = []
+    for table, columns in EVENT_DATES.get(source, ()):
+        found += [v for v in conn.execute(select(*(func.max(table.c[c]) for c in columns))).one() if v is not None]
+    days = [pd.Timestamp(v).date() for v in found]
+    return max(days) if days else default
 
 
 def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> dict:
     """Import one file of the kind `source` (a CONTRACTS name); returns a summary, or raises
-    ImportRejected with the report (nothing changed)."""
+    ImportRejected with the report (nothing changed; the refusal is in the import and audit logs).
+    Every way a file can be wrong ends here as a report, never as another exception."""
     if source not in CONTRACTS:
         raise ValueError(f"unknown source {source!r}; one of {', '.join(CONTRACTS)}")
     contract, path = CONTRACTS[source], Path(path)
     started = utcnow()
+    n_rows = 0
+    try:
+        with writelock.source_transaction(engine, contract.source, float(import_limits()["wait_seconds"])) as conn:
+            n_rows, districts = _import(conn, contract, path, started)
+            rollups.rebuild(conn, contract.source, districts)
+            versions.bump(conn, contract.source, data_through(conn, contract.source, started.date()))
+            _log(conn, contract.source, path.name, user, started, n_rows, True, f"{contract.name}: {n_rows} rows")
+    except writelock.Busy as busy:
+        rejected: ImportRejected = ImportBusy(path.name, [Problem(0, "", "", str(busy))], 1)
+    except Unreadable as unreadable:
+        rejected = ImportRejected(path.name, [unreadable.problem], 1)
+    except ImportRejected as refused:
+        rejected = refused
+    except FileNotFoundError:
+        raise
+    except (OSError, MemoryError) as exc:  # the file vanished mid-read, a disk error, no memory for it
+        rejected = ImportRejected(path.name, [Problem(0, "", "", f"the file could not be read ({type(exc).__name__})")], 1)
+    else:
+        return {"source": contract.name, "file": path.name, "rows": n_rows, "districts": len(districts)}
+    with engine.begin() as conn:  # the data transaction is gone; only the log of the refusal stays
+        _log(conn, contract.source, path.name, user, started, n_rows, False, rejected.report())
+    raise rejected
+
+
+def _import(conn: Connection, contract: Contract, path: Path, started: dt.datetime) -> tuple[int, set[str]]:
+    """Validate and write every chunk inside the caller's transaction; ImportRejected on any problem."""
     problems: list[Problem] = []
-    total, n_rows, latest = 0, 0, None
+    total, n_rows = 0, 0
     districts: set[str] = set()
     digests: list[np.ndarray] = []
-    try:
-        with engine.begin() as conn:
-            ref = _Reference.load(conn, contract)
-            header_ok = True
-            for raw in read_chunks(path):
-                if n_rows == 0:
-                    missing = [c.name for c in contract.columns if c.required and c.name not in raw.columns]
-                    if missing:
-                        problems.append(Problem(1, ", ".join(missing), "", "required column(s) missing from the header"))
-                        total, header_ok = 1, False
-                        break
-                n_rows += len(raw)
-                checked = _validate(contract, raw, ref, MAX_REPORTED)
-                problems += checked.problems[:max(0, MAX_REPORTED - len(problems))]
-                total += checked.total
-                records = checked.records
-                digests.append(_key_digests(contract, records))
-                if total:
-                    continue  # keep validating to report every problem, but write nothing more
-                records = records[~records.duplicated(list(contract.key))]  # a repeat is reported at the end
-                districts.update(ref.district_of(records).dropna())
-                districts.update(_write(conn, contract, _derive(contract, records, started)))
-                day = _latest_date(records)
-                latest = day if latest is None or (day and day > latest) else latest
-            if n_rows == 0 and header_ok:
-                problems, total = [Problem(1, "", "", "the file has no data rows")], 1
-            if header_ok and n_rows:
-                repeats = _duplicates(contract, path, digests, ref)
-                total += len(repeats)
-                problems = sorted(problems + repeats[:MAX_REPORTED], key=lambda p: p.row)
-            if total:
-                raise ImportRejected(path.name, problems[:MAX_REPORTED], total)
-            rollups.rebuild(conn, contract.source, districts)
-            versions.bump(conn, contract.source, latest or started.date())
-            _log(conn, contract.source, path.name, user, started, n_rows, True, f"{contract.name}: {n_rows} rows")
-    except ImportRejected as rejected:
-        with engine.begin() as conn:  # the data transaction is gone; only the log of the refusal stays
-            _log(conn, contract.source, path.name, user, started, n_rows, False, rejected.report())
-        raise
-    return {"source": contract.name, "file": path.name, "rows": n_rows, "districts": len(districts)}
+    ref = _Reference.load(conn, contract)
+    for chunk in readfile.chunks(path, CHUNK_ROWS):
+        raw = chunk.frame
+        if n_rows == 0 and not problems:
+            missing = [c.name for c in contract.columns if c.required and c.name not in raw.columns]
+            if missing:
+                raise ImportRejected(path.name, [Problem(1, ", ".join(missing), "",
+                                                         "required column(s) missing from the header")], 1)
+        n_rows += len(raw) + len(chunk.problems)
+        problems += chunk.problems[:max(0, MAX_REPORTED - len(problems))]
+        total += len(chunk.problems)
+        if raw.empty:
+            continue
+        checked = _validate(contract, raw, ref, MAX_REPORTED)
+        problems += checked.problems[:max(0, MAX_REPORTED - len(problems))]
+        total += checked.total
+        records = checked.records
+        digests.append(_key_digests(contract, records))
+        if total:
+            continue  # keep validating to report every problem, but write nothing more
+        records = records[~records.duplicated(list(contract.key))]  # a repeat is reported at the end
+        if records.empty:
+            continue
+        districts.update(ref.district_of(records).dropna())
+        districts.update(_write(conn, contract, _derive(contract, records, started)))
+    if n_rows == 0:
+        raise ImportRejected(path.name, [Problem(1, "", "", "the file has no data rows")], 1)
+    repeats = _duplicates(contract, path, digests, ref)
+    total += len(repeats)
+    if total:
+        problems = sorted(problems + repeats[:MAX_REPORTED], key=lambda p: p.row)
+        raise ImportRejected(path.name, problems[:MAX_REPORTED], total)
+    return n_rows, districts
 
 
 def _log(conn, source, name, user, started, n_rows, accepted, report) -> None:

@@ -55,3 +55,22 @@ def resolve() -> DatabaseSettings:
 
 def demo_scale() -> str:
     return os.environ.get(SCALE_VAR, "").strip() or "demo"
+
+
+WARROOM_TOML = PROJECT_ROOT / ".streamlit" / "warroom.toml"
+IMPORT_LIMITS = {
+    "max_xlsx_mb": 600,          # a workbook's parts, uncompressed, in all (1,048,576 rows of 12 cells ≈ 550 MB)
+    "max_xlsx_strings_mb": 64,   # its shared strings, which openpyxl holds in memory while it reads
+    "max_rows": 1_048_576,       # data rows of an XLSX (Excel's own limit); a CSV streams and has none
+    "wait_seconds": 120,         # how long an import waits for another import of the same source
+}
+
+
+def import_limits() -> dict:
+    """`[imports]` of .streamlit/warroom.toml over IMPORT_LIMITS (read at each import: an operator's
+    change applies to the next file without a restart)."""
+    limits = dict(IMPORT_LIMITS)
+    if WARROOM_TOML.is_file():
+        with WARROOM_TOML.open("rb") as fh:
+            limits.update({k: v for k, v in tomllib.load(fh).get("imports", {}).items() if k in limits})
+    return limits

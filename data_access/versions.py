@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, Engine, case, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from . import schema
 from .clock import utcnow
@@ -24,15 +24,14 @@ def ensure(conn: Connection) -> None:
 
 
 def bump(conn: Connection, source: str, data_through: dt.date) -> None:
-    """Count one more write of `source`; its data now runs through `data_through` (or later)."""
+    """Count one more write of `source`; its data now runs through `data_through`, which the writer
+    computes from what the tables hold (imports.data_through), so a corrected date corrects it."""
     if source not in schema.SOURCES:
         raise ValueError(f"unknown source {source!r}")
     ensure(conn)
     t = schema.data_version
-    latest = case((t.c.data_through.is_(None), data_through),
-                  (t.c.data_through < data_through, data_through), else_=t.c.data_through)
     conn.execute(update(t).where(t.c.source == source)
-                 .values(version=t.c.version + 1, updated_at=utcnow(), data_through=latest))
+                 .values(version=t.c.version + 1, updated_at=utcnow(), data_through=data_through))
 
 
 def current(engine: Engine) -> dict[str, int]:

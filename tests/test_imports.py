@@ -280,7 +280,8 @@ def test_sdg_values_upsert_and_reach_the_province_mean(engine, tmp_path):
     ({"weight": "0"}, "weight", "above 0"),
     ({"value": "n/a"}, "value", "not a number"),
     ({"value": "nan"}, "value", "not a finite number"),
-    ({"year": "1999"}, "year", "no such year"),
+    ({"year": "2999"}, "year", "no such year"),
+    ({"year": "2026"}, "year", "a CE year: years here are Buddhist Era"),
 ])
 def test_sdg_rejections(engine, tmp_path, change, column, reason):
     row = {"indicator_code": "1.a", "dist_code": "3001", "year": "2569", "value": "4.2", "weight": "10"} | change

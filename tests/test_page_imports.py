@@ -99,8 +99,8 @@ def test_column_formats_read_as_the_engine_parses():
     columns = next(df.value for df in at.dataframe if t("import_col_type", "en") in df.value.columns)
     formats = dict(zip(columns[t("import_col_column", "en")], columns[t("import_col_type", "en")]))
     assert formats["quarter"] == "whole number 1 to 4"
-    assert formats["reported_at"] == "date-time YYYY-MM-DD HH:MM (CE)"
-    assert formats["disb_actual_baht"] == "whole number ≥ 0" and formats["result_text"] == "text"
+    assert formats["reported_at"] == "date-time YYYY-MM-DD HH:MM (CE) within the calendar's fiscal years"
+    assert formats["disb_actual_baht"] == "whole number 0 to 1,000,000,000,000" and formats["result_text"] == "text"
 
 
 def test_a_good_file_imports_and_says_so(fresh):

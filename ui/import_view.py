@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import health, imports
+from data_access.contracts import MAX_NUMBER
 
 from . import loaders
 from .exports import XLSX_MIME
@@ -28,8 +29,9 @@ def columns_frame(name: str, lang: str) -> pd.DataFrame:
         t("import_col_column", lang): [c.name for c in contract.columns],
         t("import_col_required", lang): [t("import_required_yes" if c.required else "import_required_no", lang)
                                          for c in contract.columns],
-        t("import_col_type", lang): [t(f"import_type_{c.kind}", lang).format(*(c.bounds or ()))
-                                     for c in contract.columns],
+        t("import_col_type", lang): [t(f"import_type_{c.kind}", lang).format(
+            *(c.bounds or ()), max=f"{c.maximum:,}" if c.kind == "int" else f"{MAX_NUMBER:,.0f}")
+            for c in contract.columns],
         t("import_col_allowed", lang): [", ".join(c.allowed) if c.allowed else "" for c in contract.columns],
         t("import_col_example", lang): [contract.example.get(c.name, "") for c in contract.columns],
     })
