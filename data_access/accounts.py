@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, case, insert, or_, select, update
 
 from . import access, audit, schema as s
 from .clock import utcnow
@@ -104,7 +104,22 @@ def authenticate(engine: Engine, username: str, password: str, national_totals: 
     return outcome
 
 
+def _open(now: dt.datetime):
+    """The account is not locked at `now` (SQL, so it is decided at the moment of the update)."""
+    a = s.account
+    return or_(a.c.locked_until.is_(None), a.c.locked_until <= now)
+
+
 def _attempt(conn, username: str, password: str, national_totals: bool, now: dt.datetime):
+    """One sign-in attempt inside `conn`'s transaction.
+
+    Attempts can arrive in parallel, so what they change is decided in the database, never read,
+    changed in Python and written back: a wrong password adds one to the count in a single UPDATE,
+    which sets the lock in the same statement when the count reaches MAX_FAILED_ATTEMPTS, and a
+    right one signs in only through an UPDATE that finds the account unlocked. Both are conditional
+    on the account not being locked at that moment, so an attempt that read the account before a
+    parallel one locked it neither lifts nor shortens the lock, and is refused as "locked".
+    """
     a = s.account
     row = conn.execute(select(a).where(a.c.username == username)).first()
     if row is None or row.password_hash is None:
@@ -120,16 +135,29 @@ def _attempt(conn, username: str, password: str, national_totals: bool, now: dt.
     try:
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
-        failed = row.failed_attempts + 1
-        locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_ATTEMPTS else None
-        conn.execute(update(a).where(a.c.username == username).values(
-            failed_attempts=0 if locked else failed, locked_until=locked))
+        reaches_limit = a.c.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS
+        # Evaluated on the row as the update finds it; setting the lock starts the count again.
+        counted = conn.execute(
+            update(a).where(a.c.username == username, _open(now)).values(
+                failed_attempts=case((reaches_limit, 0), else_=a.c.failed_attempts + 1),
+                locked_until=case((reaches_limit, now + dt.timedelta(minutes=LOCK_MINUTES)), else_=None))
+            .returning(a.c.locked_until)).first()
+        if counted is None:  # a parallel attempt locked it after this one read the account
+            audit.record(conn, username, "sign_in_failed", "", "locked")
+            return SignInRefused("locked")
+        locked = counted.locked_until is not None
         audit.record(conn, username, "sign_in_failed", "", "locked after repeated failures" if locked else "invalid")
         return SignInRefused("locked" if locked else "invalid")
     values = {"failed_attempts": 0, "locked_until": None, "last_sign_in": now}
     if _hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = _hasher.hash(password)
-    conn.execute(update(a).where(a.c.username == username).values(**values))
+    signed_in = conn.execute(update(a).where(a.c.username == username, _open(now), a.c.disabled.is_(False))
+                             .values(**values)).rowcount
+    if not signed_in:  # locked (or disabled) by a parallel change after this attempt read the account
+        now_row = conn.execute(select(a.c.disabled).where(a.c.username == username)).first()
+        reason = "invalid" if now_row is None else "disabled" if now_row.disabled else "locked"
+        audit.record(conn, username, "sign_in_failed", "", reason)
+        return SignInRefused(reason)
     viewer = viewer_of(row, national_totals)
     audit.record(conn, username, "sign_in", str(viewer.home), row.role)
     return viewer
