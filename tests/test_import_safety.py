@@ -321,7 +321,8 @@ def test_the_upload_page_applies_the_same_limits_and_shows_the_report(fresh, eng
     before = fingerprint(engine)
     at = run_import_app(fresh, "cebrs", "bomb.xlsx", _bomb(tmp_path / "bomb.xlsx", 100).read_bytes())
     assert not at.exception and at.session_state["summary"] is None
-    assert any("bomb.xlsx" in e.value for e in at.error)
+    from tests.test_literal_text import streamlit_text
+    assert any("bomb.xlsx" in streamlit_text(e.value)[0] for e in at.error)
     problems = at.dataframe[0].value
     assert "expands to 100 MB (limit 64 MB)" in " ".join(map(str, problems.iloc[0]))
     at = run_import_app(fresh, "cebrs", "unterminated.csv", BAD_FILES["unterminated.csv"][0])

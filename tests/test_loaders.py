@@ -15,7 +15,7 @@ import pytest
 import streamlit as st
 from sqlalchemy import event
 
-from data_access import db, schema
+from data_access import schema
 from data_access.reader import tables_of
 from data_access.scope import EVERYONE, Area, Viewer
 from metrics import kpis
@@ -101,7 +101,7 @@ def test_every_loader_has_a_call_here():
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_a_loader_reads_only_the_sources_it_declares(db_url, name):
     st.cache_data.clear()
-    engine = db.engine_for(db_url)
+    engine = _cache.engine(db_url)  # the loaders' own engine (db.engine_for's cache may have moved on)
     ctx = _ctx(db_url)
     with statements(engine) as seen:
         CALLS[name](ctx)
@@ -120,7 +120,7 @@ def test_a_loader_reads_only_the_sources_it_declares(db_url, name):
 
 def test_the_key_moves_with_a_declared_source_and_only_with_it(sqlite_url):
     st.cache_data.clear()
-    engine = db.engine_for(sqlite_url)
+    engine = _cache.engine(sqlite_url)
     base, padme_moved, cebrs_moved = (_ctx(sqlite_url), _ctx(sqlite_url, {"padme": 10_000}),
                                       _ctx(sqlite_url, {"cebrs": 10_000}))
     with statements(engine) as seen:

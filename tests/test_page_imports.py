@@ -71,6 +71,12 @@ def run_import_app(url: str, name: str, file_name: str, content: bytes, viewer: 
     return AppTest.from_function(script, args=(ctx, name, file_name, content), default_timeout=60).run()
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees of a message's Markdown (the file's name is bold and escaped)."""
+    from tests.test_literal_text import streamlit_text
+    return streamlit_text(markdown)[0]
+
+
 def refused(at) -> bool:
     return any(t("not_permitted_page", "th") in e.value for e in at.error)
 
@@ -108,7 +114,7 @@ def test_a_good_file_imports_and_says_so(fresh):
     at = run_import_app(fresh, "cebrs", "relief-ok.csv", cebrs_bytes({"project_id": "C2570-3001-UP01"}))
     assert not at.exception and not at.error
     assert at.session_state["summary"] == {"source": "cebrs", "file": "relief-ok.csv", "rows": 1, "districts": 1}
-    assert [x.value for x in at.success] == ["Imported `relief-ok.csv`: 1 rows in 1 districts"]
+    assert [shown(x.value) for x in at.success] == ["Imported relief-ok.csv: 1 rows in 1 districts"]
     assert state(fresh) == (rows + 1, approved + 450_000, version + 1)
 
 
@@ -117,7 +123,7 @@ def test_a_bad_file_shows_its_problems_and_changes_nothing(fresh):
     content = cebrs_bytes({"project_id": "C2570-3001-UP02"}, {"project_id": "C2570-3001-UP03", "approved_baht": "-5"})
     at = run_import_app(fresh, "cebrs", "relief-bad.csv", content)
     assert not at.exception and at.session_state["summary"] is None and not at.success
-    assert at.error[0].value == "`relief-bad.csv` was rejected and nothing was changed: 1 problem(s)"
+    assert shown(at.error[0].value) == "relief-bad.csv was rejected and nothing was changed: 1 problem(s)"
     problems = at.dataframe[0].value
     assert list(problems.columns) == [t(k, "en") for k in ("import_col_row", "import_col_column",
                                                             "import_col_value", "import_col_reason")]
@@ -138,7 +144,7 @@ def test_a_file_with_many_problems_says_how_many_more(fresh):
 def test_a_damaged_excel_file_is_refused_plainly_and_logged(fresh):
     before = state(fresh)
     at = run_import_app(fresh, "cebrs", "locked.xlsx", b"not a workbook")
-    assert not at.exception and at.error[0].value.startswith("`locked.xlsx` was rejected and nothing was changed")
+    assert not at.exception and shown(at.error[0].value).startswith("locked.xlsx was rejected and nothing was changed")
     assert "not a readable Excel workbook" in at.dataframe[0].value.values.tolist()[0][3]
     assert state(fresh) == before
     with db.engine_for(fresh).connect() as conn:
@@ -155,7 +161,10 @@ def test_the_upload_widget_imports_through_the_page(fresh):
         ("relief-widget.csv", cebrs_bytes({"project_id": "C2570-3001-UP04"}), "text/csv")).run()
     at.button(key="import_run").click().run()
     assert not at.exception and not at.error
-    assert at.success[0].value == t("import_done", "th").format(file="`relief-widget.csv`", rows=1, districts=1)
+    from tests.test_literal_text import streamlit_text  # the Markdown as Streamlit renders it
+    shown, _, bold = streamlit_text(at.success[0].value)
+    assert shown == t("import_done", "th").format(file="relief-widget.csv", rows=1, districts=1)
+    assert bold == ["relief-widget.csv"]
     assert state(fresh)[0] == rows + 1 and state(fresh)[2] == version + 1
     log = health.import_log(ScopedReader(db.engine_for(fresh), ADMIN), accepted=True, limit=1)
     assert (log.imported_by[0], log.file_name[0], log.n_rows[0]) == ("demo-admin", "relief-widget.csv", 1)

@@ -14,7 +14,7 @@ import streamlit as st
 from data_access import access, accounts, audit, clock
 from data_access.scope import COUNTRY_ROLES, ROLES_WITH_AREA, Viewer
 
-from . import config
+from . import config, fmt
 from .i18n import t
 
 _VIEWER, _SEEN, _IDENTITY = "viewer", "last_seen", "oidc_identity"
@@ -186,7 +186,7 @@ def viewer(engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool
     if kiosk:
         return found
     with st.sidebar:
-        st.caption(f"{t('signed_in_as', lang)} **{found.name}** · {t('role_' + found.role, lang)}")
+        st.caption(f"{t('signed_in_as', lang)} **{fmt.literal(found.name)}** · {t('role_' + found.role, lang)}")
         st.button(t("sign_out", lang), on_click=_oidc_sign_out if how == "oidc" else sign_out, args=(engine, lang),
                   key="signout")
     return found

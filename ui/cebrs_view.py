@@ -223,7 +223,7 @@ def need_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
                     st.caption(t("cebrs_flagged_none", lang))
                 with st.container(horizontal=True, gap="small"):
                     for row in flagged.itertuples():
-                        label = (f"{getattr(row, _name_col(lang))} · {fmt.count(row.baht_per_household)} "
+                        label = (f"{fmt.literal(getattr(row, _name_col(lang)))} · {fmt.count(row.baht_per_household)} "
                                  f"{t('cebrs_unit_baht_per_household', lang)}")
                         st.button(label, key=f"cebrs-flag-{row.area_code}", on_click=drill.go,
                                   args=(Area(child, row.area_code),))

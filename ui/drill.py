@@ -12,7 +12,7 @@ import streamlit as st
 from data_access import access
 from data_access.scope import LEVELS, NATION, REGIONS, Area, Viewer
 
-from . import urlstate
+from . import fmt, urlstate
 from .i18n import t
 
 _KEY = "drill"
@@ -108,7 +108,7 @@ def breadcrumbs(area: Area, index: pd.DataFrame, lang: str, viewer: Viewer) -> N
     trail = [step for step in path(area, index) if access.allowed(viewer, "view", step)]
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="breadcrumbs"):
         for i, step in enumerate(trail):
-            label = name(step, index, lang)
+            label = fmt.literal(name(step, index, lang))  # an area's name is data: shown as written
             if step == area:
                 st.markdown(f"**{label}**")
             else:

@@ -1,11 +1,27 @@
-"""How numbers read on screen: million baht with sensible precision, percentages, counts, Thai dates."""
+"""How numbers and data text read on screen: million baht with sensible precision, percentages,
+counts, Thai dates, and text from the data (imports, reports, accounts, areas) shown exactly as typed."""
 from __future__ import annotations
 
+import html
 import math
+import re
 
 from .i18n import t
 
 DASH = "—"
+# Invisible, zero-width and never a line break (so Thai wraps as before). `literal` puts one where
+# Streamlit would still rewrite already parsed text: its autolinks, :streamlit: and emoji shortcodes,
+# and its typographic arrows all match plain text *after* Markdown escapes are gone.
+JOINER = "\u2060"
+# The characters Markdown (CommonMark, GFM, Streamlit's directives and LaTeX) is made of; a backslash
+# before any of them shows the character itself. Others (' " , = ? @ / ...) stay as they are, but a
+# line opening with "=" would underline the line above as a heading, so that one is escaped too.
+_ESCAPED = frozenset("\\`*_{}[]()#+-.!|~<>:$&")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and line feed
+_REWRITTEN = re.compile(
+    r"[:@]"                  # http://, mailto:, :streamlit:, :tada:; x@y.z (GFM email autolinks)
+    r"|(?i:www)(?=\.)"       # www.x.y (GFM autolinks)
+    r"|[<>~-](?=[-<>=])")    # -> <- <-> -- >= <= ~= (Streamlit's typographic symbols)
 
 
 def _missing(value) -> bool:
@@ -42,3 +58,49 @@ def by_unit(value, unit: str, lang: str = "th") -> str:
     if unit == "baht_hh":
         return baht_per_household(value, lang)
     return {"pct": pct, "pp": pp, "count": count}.get(unit, lambda v: mb(v, lang))(value)
+
+
+
+def _reference(ch: str) -> str:
+    return f"&#{ord(ch)};"
+
+
+def _line(line: str) -> str:
+    """One line, escaped; whitespace opening or closing it as character references."""
+    body = line.strip()
+    start = len(line) - len(line.lstrip())
+    return ("".join(map(_reference, line[:start])) + ("\\" if body.startswith("=") else "")
+            + "".join("\\" + c if c in _ESCAPED else c for c in body)
+            + "".join(map(_reference, line[start + len(body):])))
+
+
+def literal(text, breaks: bool = True) -> str:
+    """Text from the data (a project's name, a report, a meeting note, an account or area name, a
+    file name, a URL value) as Markdown that Streamlit shows exactly as typed, for any element that
+    reads Markdown (st.markdown, st.caption, st.table cells, the labels of buttons, metrics, tabs,
+    expanders and headers, alerts, toasts): no bold, link, autolink, colour, icon, emoji, LaTeX,
+    HTML, list or heading comes out of it. Catalogue text around it keeps its own Markdown: escape
+    only the data's part of a string. None and NaN give "".
+
+    Every character Markdown is made of (_ESCAPED) is backslash-escaped, so CommonMark shows the
+    character itself; whitespace opening or closing a line becomes a character reference, so it can
+    neither indent a code block nor be trimmed; a line break stays a line break (a hard break), or with
+    `breaks=False` (headers, which take one line) a line feed that HTML shows as a space; `JOINER`
+    (invisible) goes where Streamlit rewrites text after parsing (see _REWRITTEN). CR LF and CR are
+    read as LF; other control characters, which no Markdown renderer shows, are left out."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    text = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_line(line) for line in _REWRITTEN.sub(lambda m: m.group(0) + JOINER, text).split("\n")]
+    out = lines[0]
+    for n, line in enumerate(lines[1:], start=1):
+        # A hard break needs something after it in the paragraph, or it shows as a backslash.
+        hard = breaks and any(rest for rest in lines[n:])
+        out += ("\\\n" if hard else "&#10;") + line
+    return out
+
+
+def plot_text(text) -> str:
+    """Text from the data for a plotly label, hover or title, which read a few HTML tags (<b>, <br>,
+    <a href>): & < > become character references, which plotly shows as the characters typed."""
+    return "" if _missing(text) else html.escape(str(text), quote=False)

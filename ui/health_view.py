@@ -138,7 +138,7 @@ def rejected(ctx: Context) -> None:
             return
         st.dataframe(_log_table(log, lang), hide_index=True, width="stretch")
         for row in log.itertuples():
-            with st.expander(f"{_moment(row.finished_at, lang)} · {SHORT.get(row.source, row.source)} · "
+            with st.expander(f"{_moment(row.finished_at, lang)} · {fmt.literal(SHORT.get(row.source, row.source))} · "
                              f"{t('health_report', lang)} #{row.import_id}"):
                 st.code(row.report, language=None)
 

@@ -15,7 +15,7 @@ import streamlit as st
 from data_access import health, imports
 from data_access.contracts import MAX_NUMBER
 
-from . import loaders
+from . import fmt, loaders
 from .exports import XLSX_MIME
 from .i18n import t
 from .shell import Context
@@ -63,9 +63,9 @@ def upload_block(ctx: Context, name: str) -> None:
             run_import(ctx, name, uploaded.name, uploaded.getvalue())
 
 
-def _code(text: str) -> str:
-    """A name shown inside markdown as a code span, which renders it literally."""
-    return "`" + text.replace("`", "'") + "`"
+def _file(name: str) -> str:
+    """The file's name in the report's Markdown: bold, and exactly as the administrator named it."""
+    return f"**{fmt.literal(name, breaks=False)}**"
 
 
 def run_import(ctx: Context, name: str, file_name: str, content: bytes) -> dict | None:
@@ -82,14 +82,14 @@ def run_import(ctx: Context, name: str, file_name: str, content: bytes) -> dict 
         except imports.ImportRejected as rejected:
             problems(rejected, lang)
             return None
-    st.success(t("import_done", lang).format(file=_code(summary["file"]), rows=summary["rows"],
+    st.success(t("import_done", lang).format(file=_file(summary["file"]), rows=summary["rows"],
                                              districts=summary["districts"]))
     return summary
 
 
 def problems(rejected: imports.ImportRejected, lang: str) -> None:
     """The refusal: nothing changed, then every reported problem (row, column, value, reason)."""
-    st.error(t("import_rejected", lang).format(file=_code(rejected.file_name), total=rejected.total))
+    st.error(t("import_rejected", lang).format(file=_file(rejected.file_name), total=rejected.total))
     st.dataframe(pd.DataFrame({
         t("import_col_row", lang): [p.row for p in rejected.problems],
         t("import_col_column", lang): [p.column for p in rejected.problems],

@@ -28,7 +28,7 @@ from data_access.settings import PROJECT_ROOT
 from metrics.fiscal import BANGKOK, thai_date, thai_time
 from metrics.freshness import NEVER, STALE, freshness
 
-from . import auth, config, live
+from . import auth, config, fmt, live
 from .i18n import t
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
@@ -121,7 +121,7 @@ def plan(viewer: Viewer, lang: str) -> tuple[list[Slide], float, list[str]]:
 def notices(problems: list[str], lang: str) -> None:
     """Name each playlist or URL value that was skipped, and the missing dark theme."""
     if problems:
-        st.warning(f"**{t('kiosk_bad_entry', lang)}**  \n" + "  \n".join(problems))
+        st.warning(f"**{t('kiosk_bad_entry', lang)}**  \n" + "  \n".join(map(fmt.literal, problems)))
     if st.context.theme.type == "light":
         st.caption(t("kiosk_light_hint", lang))
 

@@ -36,7 +36,8 @@ WALL_OUTLINE = "#94A3B8"
 
 
 def slide_title(ctx: Context, slide: Slide, index: pd.DataFrame) -> str:
-    area = drill.name(slide.area_for(ctx.viewer), index, ctx.lang)
+    """The slide's header, as Markdown (the area's name escaped: it is data)."""
+    area = fmt.literal(drill.name(slide.area_for(ctx.viewer), index, ctx.lang), breaks=False)
     what = (t(f"kiosk_slide_{slide.kind}", ctx.lang) if slide.kind in ("overview", "exceptions")
             else t(f"source_{slide.kind}", ctx.lang))
     return f"{what} · {area}"
@@ -77,7 +78,7 @@ def _figures(ctx: Context, area: Area, keys: tuple[str, ...]) -> None:
 
 def _lines(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> str:
     name = "name_th" if lang == "th" else "name_en"
-    return "  \n".join(f"{n}. {row[name]} **{fmt.by_unit(row[kpi.column], kpi.unit, lang)}** "
+    return "  \n".join(f"{n}. {fmt.literal(row[name])} **{fmt.by_unit(row[kpi.column], kpi.unit, lang)}** "
                        f":red[({row['gap']:+.1f})]" for n, (_, row) in enumerate(frame.iterrows(), start=1))
 
 
@@ -95,7 +96,7 @@ def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
     with right, st.container(border=True, height="stretch"):
         lagging, reference = panels.lagging(ctx, area, kpi, 0.0, LAGGING_SHOWN)
         st.markdown(f"**{t(kpi.key, lang)}**  \n{t('kiosk_lagging', lang)} "
-                    f"({drill.name(area, loaders.area_index(ctx.url), lang)} {fmt.by_unit(reference, kpi.unit, lang)})")
+                    f"({fmt.literal(drill.name(area, loaders.area_index(ctx.url), lang))} {fmt.by_unit(reference, kpi.unit, lang)})")
         st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))
 
 

@@ -50,7 +50,9 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
     url, key = geo.geometry_url(map_of, prov_code), geo.feature_key(map_of)
     has = frame[kpi.column].notna()
     labels = [fmt.by_unit(v, kpi.unit, lang) for v in frame[kpi.column]]
-    custom = list(zip(frame["area_code"], frame["name_th"], frame["name_en"], labels))
+    # The hover reads a few HTML tags (<b>, <a href>): the names, data, go in as plain text.
+    custom = list(zip(frame["area_code"], map(fmt.plot_text, frame["name_th"]), map(fmt.plot_text, frame["name_en"]),
+                      labels))
     hover = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
     common = {"geojson": url, "featureidkey": key, "hovertemplate": hover,
               "marker_line_width": 0.6, "marker_line_color": "#FFFFFF"}

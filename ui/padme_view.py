@@ -147,37 +147,40 @@ def project_table(ctx: Context, area: Area) -> None:
 
 
 def record_rows(project: dict, report: pd.Series | None, fiscal_year: int, lang: str) -> pd.DataFrame:
-    """The PADME report's fields, in its order, for one quarter (or the project alone)."""
+    """The PADME report's fields, in its order, for one quarter (or the project alone), as cells for
+    st.table, which reads them as Markdown: the project's and report's own words (from the import)
+    escaped by fmt.literal so they show as written; figures, dates and labels are the page's."""
+    text = fmt.literal
     quarter = None if report is None else int(report["quarter"])
     if quarter is None:
         period_text = t("padme_no_reports", lang)
     else:
         fq = FiscalQuarter(fiscal_year, quarter)
         period_text = f"{t('padme_quarter_n', lang)} {quarter} ({thai_date(fq.start, lang)} - {thai_date(fq.end, lang)})"
-    unit = project["indicator_unit"]
+    unit = text(project["indicator_unit"])
     rows = [
-        ("padme_f1", project["agency"]),
-        ("padme_f2", project["name"]),
-        ("padme_f3", f"{project['indicator']} ({fmt_number(project['indicator_target'])} {unit})"),
+        ("padme_f1", text(project["agency"])),
+        ("padme_f2", text(project["name"])),
+        ("padme_f3", f"{text(project['indicator'])} ({fmt_number(project['indicator_target'])} {unit})"),
         ("padme_f4", f"{fmt.mb(project['budget_baht'] / kpis.BAHT_PER_MB, lang)} · {t('padme_type_' + project['budget_type'], lang)}"),
         ("padme_f5", period_text),
         ("padme_f6_1", label("national_strategy", project["national_strategy"], lang)),
-        ("padme_f6_2", project["master_plan"]),
+        ("padme_f6_2", text(project["master_plan"])),
         ("padme_f6_3", label("nesdp_milestone", project["nesdp_milestone"], lang)),
-        ("padme_f6_4", project["cabinet_policy"]),
-        ("padme_f6_5", project["moi_strategy"]),
+        ("padme_f6_4", text(project["cabinet_policy"])),
+        ("padme_f6_5", text(project["moi_strategy"])),
         ("padme_f6_6", label("sdg_goal", project["sdg_goal"], lang) if project["sdg_goal"] else ""),
-        ("padme_f6_7", project["new_gov_policy"] or ""),
+        ("padme_f6_7", text(project["new_gov_policy"])),
     ]
     if report is not None:
         rows += [
-            ("padme_f7", report["result_text"]),
+            ("padme_f7", text(report["result_text"])),
             ("padme_f7_indicator", f"{fmt_number(project['indicator_target'])} / {fmt_number(report['indicator_result'])} {unit}"),
             ("padme_f7_disbursement", f"{fmt.mb(report['disb_target_baht'] / kpis.BAHT_PER_MB, lang)} / "
                                       f"{fmt.mb(report['disb_actual_baht'] / kpis.BAHT_PER_MB, lang)}"),
             ("padme_f7_committed", fmt.mb(report["committed_baht"] / kpis.BAHT_PER_MB, lang)),
             ("padme_col_status", t(f"padme_status_{report['status']}", lang)),
-            ("padme_f8", report["problems"] or "-"),
+            ("padme_f8", text(report["problems"]) or text("-")),  # "-" alone would be a list item
         ]
     return pd.DataFrame({t("padme_col_field", lang): [t(k, lang) for k, _ in rows],
                          t("padme_col_value", lang): [str(v) for _, v in rows]})
@@ -194,8 +197,10 @@ def project_record(ctx: Context, area: Area, project_id: str) -> None:
     lang = ctx.lang
     project, reports = loaders.padme.record(ctx, area, project_id)
     with st.container(border=True):
-        st.subheader(f"{t('padme_record', lang)} · {project_id}")
-        st.caption(f"{project['type_th']}{project['dist_name_th']} · {project['prov_name_th']} · {panels.as_of(ctx, 'padme')}")
+        # The anchor is ours: Streamlit would make the heading's link from the data.
+        st.subheader(f"{t('padme_record', lang)} · {fmt.literal(project_id, breaks=False)}", anchor="padme-record")
+        place = fmt.literal(f"{project['type_th']}{project['dist_name_th']} · {project['prov_name_th']}")
+        st.caption(f"{place} · {panels.as_of(ctx, 'padme')}")
         if reports.empty:
             st.table(record_rows(project, None, project["fiscal_year"], lang))
             return

@@ -30,7 +30,7 @@ def page_start(ctx: Context, title: str) -> tuple[pd.DataFrame, Area]:
     area = drill.current(index, ctx.viewer)
     drill.publish(area)
     st.title(title)
-    st.caption(f"{drill.name(area, index, ctx.lang)} · {ctx.period.label(ctx.lang)}")
+    st.caption(f"{fmt.literal(drill.name(area, index, ctx.lang))} · {ctx.period.label(ctx.lang)}")
     shell.notice_invalid_url(ctx.lang)
     drill.breadcrumbs(area, index, ctx.lang, ctx.viewer)
     return index, area
@@ -201,7 +201,8 @@ def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
                     f"{'pp' if kpi.unit in ('pct', 'pp') else ''} ({fmt.by_unit(reference, kpi.unit, lang)})")
         with st.container(horizontal=True, gap="small"):
             for row in behind.itertuples():
-                label = f"{row.name_th if lang == 'th' else row.name_en} · {fmt.by_unit(getattr(row, kpi.column), kpi.unit, lang)}"
+                label = (f"{fmt.literal(row.name_th if lang == 'th' else row.name_en)} · "
+                         f"{fmt.by_unit(getattr(row, kpi.column), kpi.unit, lang)}")
                 st.button(label, key=f"exc-{key}-{row.area_code}", on_click=drill.go,
                           args=(Area(area.child_level, row.area_code),))
     if not shown_any:

@@ -16,13 +16,13 @@ from .shell import Context
 
 def render(ctx: Context, area: Area, index: pd.DataFrame) -> None:
     lang = ctx.lang
-    st.header(drill.name(area, index, lang))
+    st.header(fmt.literal(drill.name(area, index, lang), breaks=False), anchor="area-profile")  # no anchor of the name
     panels.source_panels(ctx, area)
     peers = drill.parent(area, index)
     if not access.allowed(ctx.viewer, "view", peers):
         return _subdistricts(ctx, area)  # policy: no other area's figures, so no ranking among them
     with st.container(border=True):
-        st.markdown(f"**{t('rank_among', lang)}: {drill.name(peers, index, lang)}**")
+        st.markdown(f"**{t('rank_among', lang)}: {fmt.literal(drill.name(peers, index, lang))}**")
         rows = []
         for key in panels.HEADLINE_KPIS:
             kpi = kpis.KPIS[key]

@@ -19,7 +19,7 @@ from data_access.scope import NATION, Area
 from metrics import sdg
 from metrics.kpis import Kpi
 
-from . import drill, loaders, exports, maps, panels, urlstate
+from . import drill, loaders, exports, fmt, maps, panels, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -138,7 +138,7 @@ def goal_grid(ctx: Context, area: Area, view: View, selected: int) -> None:
             goal = int(row["goal"])
             with st.container(border=True, height="stretch"):
                 st.image(goal_icon(goal, row["colour"]), width="stretch", alt=f"SDG {goal}")
-                st.markdown(f"**{goal}. {row[_name_col(lang)]}**")
+                st.markdown(f"**{goal}. {fmt.literal(row[_name_col(lang)])}**")
                 rating_badge(row["rating"], lang)
                 st.caption(f"{t('sdg_trend', lang)}: {trend_text(row['trend'], lang)}")
                 st.button(t("sdg_open_goal", lang), key=f"sdg-open-{goal}", on_click=_pick, args=(goal,),
@@ -191,7 +191,8 @@ def goal_detail(ctx: Context, area: Area, index: pd.DataFrame, view: View, goal:
     lang = ctx.lang
     row = view.goal_status.set_index("goal").loc[goal]
     with st.container(border=True):
-        st.subheader(f"{t('sdg_goal', lang)} {goal}. {row[_name_col(lang)]}")
+        st.subheader(f"{t('sdg_goal', lang)} {goal}. {fmt.literal(row[_name_col(lang)], breaks=False)}",
+                     anchor=f"sdg-goal-{goal}")
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
             rating_badge(row["rating"], lang)
             st.markdown(f"{t('sdg_trend', lang)}: {trend_text(row['trend'], lang)}")
@@ -215,20 +216,20 @@ def _line_chart(ctx: Context, area: Area, view: View, ind: dict) -> None:
     unit = unit_text(ind["unit"], lang)
     rows = view.series[view.series["indicator_code"] == ind["indicator_code"]].sort_values("year")
     fig = go.Figure(go.Scatter(x=rows["year"].tolist(), y=rows["value"].tolist(), mode="lines+markers", name=t("sdg_value", lang),
-                               hovertemplate="%{x}: %{y:.2f} " + unit + "<extra></extra>"))
+                               hovertemplate="%{x}: %{y:.2f} " + fmt.plot_text(unit) + "<extra></extra>"))
     target = ind["target_value"]
     fig.add_hline(y=target, line_dash="dash", line_color="#6B7280",
-                  annotation_text=f"{t('sdg_target_line', lang)} 2573: {target:g} {unit}",
+                  annotation_text=f"{t('sdg_target_line', lang)} 2573: {target:g} {fmt.plot_text(unit)}",
                   annotation_position="top left")
     fig.update_layout(
-        title={"text": f"{ind['indicator_code']} {ind[_name_col(lang)]} ({unit})"},
+        title={"text": fmt.plot_text(f"{ind['indicator_code']} {ind[_name_col(lang)]} ({unit})")},
         xaxis={"title": {"text": t("sdg_year_axis", lang)}, "tickmode": "array", "tickvals": list(view.years),
                "tickformat": "d"},
-        yaxis={"title": {"text": unit}}, height=320, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        yaxis={"title": {"text": fmt.plot_text(unit)}}, height=320, margin={"l": 10, "r": 10, "t": 50, "b": 10},
         showlegend=False)
     st.plotly_chart(fig, key=f"sdg-line-{area.level}-{area.code}-{ind['indicator_code']}",
                     config={"displayModeBar": False})
-    st.caption(f"{t('sdg_chart_years', lang)} · {t('sdg_unit', lang)}: {unit} · {panels.as_of(ctx, 'sdg')}")
+    st.caption(f"{t('sdg_chart_years', lang)} · {t('sdg_unit', lang)}: {fmt.literal(unit)} · {panels.as_of(ctx, 'sdg')}")
 
 
 def child_frame(ctx: Context, area: Area, index: pd.DataFrame, view: View, ind: dict) -> pd.DataFrame:
@@ -259,7 +260,7 @@ def _indicator_map(ctx: Context, area: Area, index: pd.DataFrame, view: View, in
     with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
         with st.container(border=True):
             st.subheader(t(f"sdg_map_title_{child}", lang))
-            st.caption(f"{chosen} {ind[_name_col(lang)]} · {t('sdg_progress_pct', lang)} · {view.year} · "
+            st.caption(f"{fmt.literal(chosen)} {fmt.literal(ind[_name_col(lang)])} · {t('sdg_progress_pct', lang)} · {view.year} · "
                        f"{t('sdg_progress_note', lang)} · {panels.as_of(ctx, 'sdg')}")
             fig = maps.figure(frame, PROGRESS, child, lang, prov_code=area.code if child == "district" else None)
             maps.choropleth(fig, key=f"sdg-map-{area.level}-{area.code}-{chosen}",

@@ -19,7 +19,7 @@ from data_access.scope import NotPermitted, Viewer
 from data_access.settings import PROJECT_ROOT, DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import auth, kiosk, live, loaders, urlstate, weekly_data
+from . import auth, fmt, kiosk, live, loaders, urlstate, weekly_data
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -190,7 +190,7 @@ def go_home(viewer: Viewer) -> None:
 def notice_invalid_url(lang: str) -> None:
     """Say which URL values were not understood and were replaced by defaults."""
     if bad := urlstate.invalid():
-        st.warning(t("url_invalid", lang) + " " + ", ".join(f"{k}={v!r}" for k, v in bad.items()))
+        st.warning(t("url_invalid", lang) + " " + fmt.literal(", ".join(f"{k}={v!r}" for k, v in bad.items())))
 
 
 def footer(lang: str) -> None:

@@ -146,7 +146,8 @@ def dimension_map(ctx: Context, area: Area) -> None:
     kpi = dimension_kpi(dimension)
     if area.level == "district":
         frame = loaders.thaiqm.subdistricts(ctx, area.code, ctx.period)
-        frame = frame.assign(label=(frame.type_th + frame.name_th) if lang == "th" else frame.name_en)
+        names = (frame.type_th + frame.name_th) if lang == "th" else frame.name_en
+        frame = frame.assign(label=names.map(fmt.plot_text))  # axis labels read HTML tags: names are data
         title = _title(f"{t('thaiqm_dim_sub_title', lang)} {t(f'dim_{dimension}', lang)}", "%", ctx, lang)
         # a subdistrict without target households has no share: a bare axis line labelled "—", not 0 %
         fig = go.Figure(go.Bar(x=frame[kpi.column].fillna(0), y=frame["label"], orientation="h", marker_color=BAR,

@@ -97,8 +97,8 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
                 st.markdown(f"**{t('weekly_down', lang)}**")
                 _movers_table(found["worst"], kpi, lang)
             st.caption(f"{t('weekly_red_rule', lang)} {found['worse_by']:g} pp")
-            st.markdown(f"**{t('weekly_became_red', lang)}:** " + (", ".join(found["became_red"]) or "—") + "  \n"
-                        f"**{t('weekly_left_red', lang)}:** " + (", ".join(found["left_red"]) or "—"))
+            st.markdown(f"**{t('weekly_became_red', lang)}:** " + (", ".join(map(fmt.literal, found["became_red"])) or "—")
+                        + "  \n" f"**{t('weekly_left_red', lang)}:** " + (", ".join(map(fmt.literal, found["left_red"])) or "—"))
         note_block(ctx, area, key, week, notes)
 
 
@@ -106,11 +106,11 @@ def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.Data
     lang = ctx.lang
     this_week = week_start(clock.today())
     if earlier := note_of(notes, key, week):
-        st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {earlier}")
+        st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {fmt.literal(earlier)}")
     field = f"note-{area.level}-{area.code or 'TH'}-{key}"
     if not access.allowed(ctx.viewer, "write_note", area):  # read the minutes, write none (docs/ACCESS.md)
         if current := note_of(notes, key, this_week):
-            st.caption(f"{t('weekly_note', lang)}: {current}")
+            st.caption(f"{t('weekly_note', lang)}: {fmt.literal(current)}")
         return
     st.text_area(t("weekly_note", lang), value=note_of(notes, key, this_week), key=field,
                  height=80)
