@@ -18,7 +18,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PY) -m data_access seed --if-empty
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest

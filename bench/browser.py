@@ -129,7 +129,7 @@ def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
                 floor.append(seconds)
                 page.close()
             results["floor"] = summary(floor)
-        with server("app.py", db_url, workdir / "bench-app.log") as (base, pid):
+        with server("serve.py", db_url, workdir / "bench-app.log") as (base, pid):
             first, traffic_first = None, {}
             loads, drills, load_bytes, drill_bytes = [], [], [], []
             for i in range(repeats + 1):

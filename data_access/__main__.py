@@ -112,6 +112,16 @@ def _users(engine, args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except SQLAlchemyError as exc:  # down, unreachable, or a database War Room never set up: said, not traced
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        print(f"{args.command}: the database refused ({type(exc).__name__}: {first}); if it is new or older than "
+              f"this build, run `python -m data_access init` or `upgrade` first", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
     settings = resolve()
     engine = db.get_engine(settings)
     if args.command == "init":

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, case, insert, or_, select, update
 
-from . import access, audit, schema as s
+from . import access, audit, schema as s, sessions
 from .clock import utcnow
 from .reader import ScopedReader
 from .scope import OPERATOR, Viewer
@@ -64,6 +64,7 @@ def set_password(engine: Engine, username: str, password: str, by: Viewer = OPER
         if not done:
             raise KeyError(username)
         audit.record(conn, by.name, "account", username, "password set")
+        sessions.end_for_account(conn, username, "password set", by.name)  # a stolen session ends with the old password
 
 
 def set_disabled(engine: Engine, username: str, disabled: bool = True, by: Viewer = OPERATOR) -> None:
@@ -74,6 +75,8 @@ def set_disabled(engine: Engine, username: str, disabled: bool = True, by: Viewe
         if not done:
             raise KeyError(username)
         audit.record(conn, by.name, "account", username, "disabled" if disabled else "enabled")
+        if disabled:
+            sessions.end_for_account(conn, username, "account disabled", by.name)
 
 
 def listing(reader: ScopedReader) -> pd.DataFrame:

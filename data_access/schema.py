@@ -12,7 +12,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, Date
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
-SCHEMA_VERSION = "3"  # bump with every change to the tables below; stored in dataset_meta
+SCHEMA_VERSION = "4"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")
@@ -356,6 +356,22 @@ account = Table(
     CheckConstraint("role <> 'governor' OR prov_code IS NOT NULL"),
     CheckConstraint("role <> 'district_officer' OR dist_code IS NOT NULL"),
 )
+
+# A signed-in browser (data_access.sessions): the cookie holds a random token, this table its SHA-256.
+web_session = Table(
+    "web_session", metadata,
+    Column("session_id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("username", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # the absolute end: session_days after sign-in
+    Column("user_agent", Text, nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("ended_at", DateTime, nullable=True),
+    Column("ended_reason", Text, nullable=True),
+)
+Index("ix_web_session_username", web_session.c.username)
 
 audit_log = Table(
     "audit_log", metadata,

@@ -69,8 +69,33 @@ IMPORT_LIMITS = {
 def import_limits() -> dict:
     """`[imports]` of .streamlit/warroom.toml over IMPORT_LIMITS (read at each import: an operator's
     change applies to the next file without a restart)."""
-    limits = dict(IMPORT_LIMITS)
+    return _section("imports", IMPORT_LIMITS)
+
+
+SESSION_LIMITS = {
+    "idle_minutes": 720,   # a signed-in session idle this long ends (a tablet asleep overnight signs in again)
+    "session_days": 7,     # and it ends this long after sign-in, however active
+}
+SIGN_IN_LIMITS = {
+    "attempts_per_address": 20,  # sign-in posts from one address within window_minutes, then 429
+    "window_minutes": 10,
+}
+
+
+def _section(name: str, defaults: dict) -> dict:
+    values = dict(defaults)
     if WARROOM_TOML.is_file():
         with WARROOM_TOML.open("rb") as fh:
-            limits.update({k: v for k, v in tomllib.load(fh).get("imports", {}).items() if k in limits})
-    return limits
+            values.update({k: v for k, v in tomllib.load(fh).get(name, {}).items() if k in values})
+    return values
+
+
+def session_limits() -> dict:
+    """`[auth] idle_minutes` and `session_days` over SESSION_LIMITS: one idle rule for the web session
+    and for the app's own idle sign-out."""
+    return _section("auth", SESSION_LIMITS)
+
+
+def sign_in_limits() -> dict:
+    """`[web]` attempts_per_address and window_minutes over SIGN_IN_LIMITS."""
+    return _section("web", SIGN_IN_LIMITS)

@@ -34,35 +34,59 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class AppServer:
+    """`streamlit run serve.py` (the app as it is deployed: st.App with web/) on a localhost port;
+    `stop()` and `start()` again keep the port, as a restarted server would."""
+
+    def __init__(self, db_url: str, log_name: str, port: int | None = None, **env):
+        self.port, self.db_url, self.env = port or free_port(), db_url, env
+        self.log = ARTIFACTS / log_name
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def start(self) -> str:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(self.port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                cwd=ROOT, env={**os.environ, "WARROOM_DB_URL": self.db_url, **self.env},
+                stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                if urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2).read() == b"ok":
+                    return self.base
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        pytest.fail(f"streamlit did not become healthy; see {self.log}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+        self.proc = None
+
+
 def streamlit_app(db_url: str, log_name: str, **env):
-    """Start `streamlit run app.py` on a free port; yields its base URL until the with-block ends."""
+    """Start the app on a free port; yields its base URL until the with-block ends."""
     import contextlib
 
     @contextlib.contextmanager
     def running():
-        port = free_port()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        log = ARTIFACTS / log_name
-        with log.open("w") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                     "--server.address", "127.0.0.1", "--server.headless", "true"],
-                                    cwd=ROOT, env={**os.environ, "WARROOM_DB_URL": db_url, **env},
-                                    stdout=out, stderr=subprocess.STDOUT)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    try:
-                        if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                            break
-                    except OSError:
-                        time.sleep(0.3)
-                else:
-                    pytest.fail(f"streamlit did not become healthy; see {log}")
-                yield base
-            finally:
-                proc.terminate()
-                proc.wait(timeout=15)
+        server = AppServer(db_url, log_name, **env)
+        (ARTIFACTS / log_name).unlink(missing_ok=True)
+        try:
+            yield server.start()
+        finally:
+            server.stop()
     return running()
 
 

@@ -190,3 +190,29 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser_token(monkeypatch):
+    """What the browser's session cookie would carry: `browser_token.sign_in(url, name)` starts a real
+    session (as a right password posted to /sign-in does) and the app's runs read its token; `.set(None)`
+    is a browser without one. AppTest cannot send cookies, so ui.auth.request_token is replaced."""
+    from data_access import sessions
+    from ui import auth
+    held = {"token": None}
+    monkeypatch.setattr(auth, "request_token", lambda: held["token"])
+
+    class Token:
+        @staticmethod
+        def sign_in(url: str, name: str) -> str:
+            held["token"] = sessions.start(db.engine_for(url), name, "AppTest", "127.0.0.1")
+            return held["token"]
+
+        @staticmethod
+        def set(token):
+            held["token"] = token
+
+        @staticmethod
+        def get():
+            return held["token"]
+    return Token

@@ -14,21 +14,31 @@ APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
-def accounts_mode(accounts_url, monkeypatch):
+def accounts_mode(accounts_url, monkeypatch, browser_token):
     monkeypatch.setenv("WARROOM_DB_URL", accounts_url)
     monkeypatch.setenv("WARROOM_AUTH", "accounts")
+    global _TOKEN, _URL
+    _TOKEN, _URL = browser_token, accounts_url
 
 
-def signed_in(name: str, query: dict | None = None, password: str | None = None) -> AppTest:
+def signed_in(name: str, query: dict | None = None) -> AppTest:
+    """The app opened by a browser whose session cookie is NAME's (signed in at /sign-in, web/signin.py;
+    the form's own refusals are tests/test_web.py's)."""
+    from data_access import accounts, db
+    accounts.authenticate(db.engine_for(_URL), name, PASSWORDS[name])  # what the form's post checks first
+    _TOKEN.sign_in(_URL, name)
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
-    at.text_input(key="signin_user").input(name)
-    at.text_input(key="signin_password").input(password or PASSWORDS[name])
-    at.button[0].click().run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def shows_the_form(at) -> bool:
+    """The run stopped at the sign-in form: the HTML form posting to /sign-in, and no figure."""
+    return (not at.metric and not at.get("plotly_chart")
+            and any('action="/sign-in"' in h.proto.body for h in at.get("html")))
 
 
 def map_codes(at) -> set[str]:
@@ -47,15 +57,22 @@ def refused(at) -> bool:
 
 def test_nothing_is_shown_before_sign_in():
     at = AppTest.from_file(APP, default_timeout=90).run()
-    assert not at.exception and not at.metric and not at.get("plotly_chart")
-    assert at.text_input(key="signin_user") is not None
+    assert not at.exception and shows_the_form(at)
+    assert not at.text_input  # the password is never typed into a widget: it goes over HTTP, not the websocket
+    _TOKEN.set("a-token-never-issued")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert shows_the_form(at) and not at.warning
 
 
-def test_wrong_password_and_disabled_account_are_refused():
-    at = signed_in("gov30", password="not-the-password")
-    assert at.error and t("sign_in_invalid", "th") in at.error[0].value and not at.metric
-    at = signed_in("off1")
-    assert at.error and t("sign_in_disabled", "th") in at.error[0].value and not at.metric
+def test_a_disabled_accounts_session_shows_the_form():
+    from data_access import accounts, db
+    accounts.add(db.engine_for(_URL), "tmp-staff", "temporary-pass-1", "staff")
+    _TOKEN.sign_in(_URL, "tmp-staff")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert at.metric
+    accounts.set_disabled(db.engine_for(_URL), "tmp-staff")  # from another process, as the CLI would
+    at.run()
+    assert shows_the_form(at) and any(t("session_ended", "th") in w.value for w in at.warning)
 
 
 def test_a_governor_lands_on_their_province_and_sees_only_it():
@@ -107,6 +124,9 @@ def test_country_roles_see_the_nation(name):
 
 
 def test_only_admins_read_the_audit_log():
+    from data_access import accounts, db
+    with pytest.raises(accounts.SignInRefused):
+        accounts.authenticate(db.engine_for(_URL), "gov30", "not-the-password")
     at = signed_in("gov30")
     at.switch_page("pages/admin.py").run()
     assert any(t("not_permitted_page", "th") in e.value for e in at.error) and not at.dataframe
@@ -114,33 +134,54 @@ def test_only_admins_read_the_audit_log():
     at = signed_in("admin1")
     at.switch_page("pages/admin.py").run()
     assert not refused(at)
-    log = at.dataframe[1].value
+    log = next(d.value for d in at.dataframe if "action" in d.value.columns)  # the audit log
     assert {"sign_in", "sign_in_failed", "denied"} <= set(log["action"])
     assert not any(p in log.to_string() for p in PASSWORDS.values())
 
 
 def test_an_idle_session_is_signed_out(clock):
+    from data_access.settings import session_limits
+    idle = session_limits()["idle_minutes"]
     at = signed_in("gov30")
-    clock.advance(minutes=29)
+    clock.advance(minutes=idle - 1)
     at.run()
-    assert at.metric and not at.warning  # 29 minutes idle: still signed in, and the count starts again
-    clock.advance(minutes=31)
+    assert at.metric and not at.warning  # just under the limit: still signed in, and the count starts again
+    clock.advance(minutes=idle - 1)
     at.run()
-    assert any(t("session_expired", "th") in w.value for w in at.warning)
-    assert not at.metric and at.text_input(key="signin_user") is not None
+    assert at.metric and not at.warning
+    clock.advance(minutes=idle + 1)
+    at.run()
+    assert any(t("session_expired", "th") in w.value for w in at.warning) and shows_the_form(at)
 
 
-def test_sign_out_returns_to_the_form():
+def test_a_reload_is_the_same_session_without_a_password():
+    """A new Streamlit session (a reload, a second tab, a restarted server) with the same cookie."""
+    first = signed_in("gov30")
+    again = AppTest.from_file(APP, default_timeout=90).run()
+    assert first.metric and again.metric and not shows_the_form(again)
+    assert again.query_params["area"] == "30"
+
+
+def test_sign_out_returns_to_the_form_and_everywhere_ends_the_other_tabs_too():
+    from data_access import db, sessions
     at = signed_in("gov30")
     at.button(key="signout").click().run()
-    assert not at.metric and at.text_input(key="signin_user") is not None
+    assert shows_the_form(at) and not at.warning  # one's own sign-out needs no warning
+    other = _TOKEN.sign_in(_URL, "gov30")
+    tablet = sessions.start(db.engine_for(_URL), "gov30")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.button(key="signout_everywhere").click().run()
+    assert shows_the_form(at)
+    engine = db.engine_for(_URL)
+    assert sessions.resume(engine, other).reason == sessions.resume(engine, tablet).reason == "ended"
 
 
 def test_no_page_renders_unsafe_html():
     """No data is ever rendered as HTML; the only st.html calls are the two static stylesheets (files:
     touch targets on tablets, wall-scale type on the kiosk)."""
     code = [p for d in ("app.py", "pages", "ui") for p in ((ROOT / d).rglob("*.py") if (ROOT / d).is_dir() else [ROOT / d])]
-    allowed = ('st.html(f"<style>{kiosk.stylesheet() if wall else _touch_css()}</style>")',)
+    allowed = ('st.html(f"<style>{kiosk.stylesheet() if wall else _touch_css()}</style>")',
+               "st.html(forms.style() + forms.form(lang, _csrf_token(), _here()))")  # escaped: tests/test_web.py
     offenders = []
     for path in code:
         text = path.read_text()
@@ -176,7 +217,7 @@ def test_auto_asks_for_accounts_on_a_configured_database_even_with_demo_figures(
     seeded with demo figures (a staging server, say) must not hand anyone the admin role."""
     monkeypatch.delenv("WARROOM_AUTH", raising=False)
     at = AppTest.from_file(APP, default_timeout=90).run()
-    assert at.text_input(key="signin_user") is not None and not at.metric
+    assert shows_the_form(at)
     assert any(t("demo_banner", "th") in i.value for i in at.info)  # still labelled as demo data
 
 
@@ -230,7 +271,7 @@ def test_an_oidc_admin_keeps_the_session_and_gets_the_admin_pages(oidc, accounts
     assert {k: oidc.listed[k] for k in ("admin", "health", "import")} == {
         "admin": "visible", "health": "visible", "import": "visible"}
     at.switch_page("pages/admin.py").run()
-    assert not refused(at) and "(oidc)" in at.dataframe[1].value.to_string()
+    assert not refused(at) and "(oidc)" in next(d.value for d in at.dataframe if "action" in d.value.columns).to_string()
 
 
 def test_an_oidc_governor_sees_their_province_and_no_admin_pages(oidc):
@@ -244,8 +285,9 @@ def test_an_oidc_governor_sees_their_province_and_no_admin_pages(oidc):
 
 
 def test_an_idle_oidc_session_is_signed_out_of_the_identity_provider_too(oidc, clock):
+    from data_access.settings import session_limits
     at = oidc("gov30")
-    clock.advance(minutes=31)
+    clock.advance(minutes=session_limits()["idle_minutes"] + 1)  # the same idle rule as an account's
     at.run()
     assert any(t("session_expired", "th") in w.value for w in at.warning)
     assert at.user.get("is_logged_in") is False and not at.metric  # st.logout ended the identity's cookie
@@ -261,3 +303,22 @@ def test_oidc_sign_out_forgets_the_viewer_and_the_identity(oidc, accounts_url):
     assert at.user.get("is_logged_in") is False and "viewer" not in at.session_state and not at.metric
     log = audit.recent(ScopedReader(db.engine_for(accounts_url), Viewer("admin1", "admin")), 20)
     assert ((log.actor == "gov30") & (log.action == "sign_out")).any()
+
+
+def test_an_admin_ends_a_governors_session_from_the_admin_page():
+    from data_access import db, sessions
+    engine = db.engine_for(_URL)
+    tablet = sessions.start(engine, "gov30", "Safari on the governor's iPad", "10.30.0.7")
+    session_id = sessions.resume(engine, tablet).session_id
+    at = signed_in("admin1")
+    at.switch_page("pages/admin.py").run()
+    live = next(d.value for d in at.dataframe if "session_id" in d.value.columns)
+    assert session_id in set(live.session_id) and "token_hash" not in live.columns
+    at.selectbox(key="admin_session").set_value(session_id).run()
+    at.button(key="admin_end_session").click().run()
+    assert not at.exception and sessions.resume(engine, tablet).reason == "ended"
+    live = next(d.value for d in at.dataframe if "session_id" in d.value.columns)
+    assert session_id not in set(live.session_id)
+    _TOKEN.set(tablet)  # the governor's open tab, at its next interaction
+    governor = AppTest.from_file(APP, default_timeout=90).run()
+    assert shows_the_form(governor) and any(t("session_ended", "th") in w.value for w in governor.warning)

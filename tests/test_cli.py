@@ -73,3 +73,12 @@ def test_users_commands_take_passwords_from_stdin_only(tmp_path):
     assert duplicate.returncode == 2 and "exists already" in duplicate.stderr
     missing = cli("users", "disable", "nobody", url=url)
     assert missing.returncode == 2 and "no account" in missing.stderr
+
+
+def test_a_database_never_set_up_or_down_is_a_message_not_a_traceback(tmp_path):
+    for url in (f"sqlite:///{tmp_path / 'new.db'}", "postgresql+psycopg://nobody@127.0.0.1:1/none"):
+        for args in (["users", "list"], ["users", "disable", "gov30"], ["status"]):
+            result = cli(*args, url=url)
+            assert result.returncode == 1, (args, result.stderr)
+            assert "Traceback" not in result.stderr and "the database refused" in result.stderr
+            assert "python -m data_access init" in result.stderr

@@ -135,7 +135,7 @@ def test_uploads_fit_through_the_proxy(nginx):
 def test_health_static_and_tls(nginx):
     found = locations(nginx)
     health = [d["args"][0] for w in found.values() for d in inside(w, "proxy_pass")]
-    assert any(t.endswith("/_stcore/health") for t in health), health
+    assert "http://warroom/healthz" in health, health  # the app's own check, which reads the database
     assert inside(found["/app/static/"], "proxy_cache")
     tls = [d for d in nginx if d["directive"] == "server"
            and any("ssl" in x["args"] for x in inside(d, "listen"))]
@@ -154,7 +154,7 @@ def unit() -> configparser.ConfigParser:
 def test_the_unit_runs_one_loopback_replica_per_port_as_a_plain_user(unit):
     service = unit["Service"]
     argv = shlex.split(service["ExecStart"])
-    assert argv[0].endswith(".venv/bin/python") and argv[1:5] == ["-m", "streamlit", "run", "app.py"], argv
+    assert argv[0].endswith(".venv/bin/python") and argv[1:5] == ["-m", "streamlit", "run", "serve.py"], argv
     flags = streamlit_flags(argv)
     assert flags["server.port"] == "%i" and flags["server.address"] == "127.0.0.1"
     assert flags["server.headless"] == "true"

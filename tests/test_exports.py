@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import exports
 from ui.i18n import t
-from tests.conftest import PASSWORDS
+
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -29,16 +29,15 @@ def test_cells_that_would_run_as_formulas_are_escaped(cell):
     assert pd.read_csv(io.BytesIO(exports.to_csv(frame)), encoding="utf-8-sig")["name"][0] == "'" + cell
 
 
-def test_a_governors_export_holds_only_their_districts_and_is_audited(accounts_url, monkeypatch, press_downloads):
+def test_a_governors_export_holds_only_their_districts_and_is_audited(accounts_url, monkeypatch, press_downloads,
+                                                                      browser_token):
     monkeypatch.setenv("WARROOM_DB_URL", accounts_url)
     monkeypatch.setenv("WARROOM_AUTH", "accounts")
     files: list[bytes] = []
     real = exports.to_xlsx
     monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.append(real(sheets)) or files[-1])
+    browser_token.sign_in(accounts_url, "gov30")  # signed in at /sign-in (web/signin.py)
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.text_input(key="signin_user").input("gov30")
-    at.text_input(key="signin_password").input(PASSWORDS["gov30"])
-    at.button[0].click().run()
     assert files, "the page offers an Excel download"
     table = pd.read_excel(io.BytesIO(files[-1]), dtype={t("col_code", "th"): str})
     codes = set(table[t("col_code", "th")])

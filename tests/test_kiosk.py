@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.reader import ScopedReader
 from data_access import db, queries
-from data_access.scope import EVERYONE, NATION, Area, Viewer
+from data_access.scope import EVERYONE, NATION, Area
 from metrics import kpis
 from metrics.fiscal import FiscalQuarter, comparison_period
 from ui import fmt, kiosk
@@ -177,10 +177,11 @@ def test_a_database_down_gives_the_banner_on_the_wall(monkeypatch):
     assert at.error and t("db_down") in at.error[0].value and not at.metric
 
 
-def test_a_governors_wall_shows_their_province_and_skips_the_rest(accounts_url, monkeypatch):
+def test_a_governors_wall_shows_their_province_and_skips_the_rest(accounts_url, monkeypatch, browser_token):
     monkeypatch.setenv("WARROOM_DB_URL", accounts_url)
     monkeypatch.setenv("WARROOM_AUTH", "accounts")
-    at = wall(state={"viewer": Viewer(name="gov30", role="governor", prov_code="30"), "last_seen": 1e12})
+    browser_token.sign_in(accounts_url, "gov30")
+    at = wall()
     assert title(at) == f"{t('kiosk_slide_overview')} · นครราชสีมา"
     titles = {title(at)}
     for _ in range(3):

@@ -51,10 +51,11 @@ RELIEF_TITLE = f"ช่วยเหลือผู้ประสบภัย {C
 NOTE_LAST = f"บันทึกสัปดาห์ก่อน {CORE}\nบรรทัดสอง\n# ไม่ใช่หัวข้อ"
 NOTE_THIS = f"บันทึกสัปดาห์นี้ {CORE}"
 USER, DISPLAY = f"ผู้ดูแล {CORE}", f"ชื่อที่แสดง {CORE}"
+GOVERNOR_USER = f"ผู้ว่า {CORE}"
 FILE_NAME = "โครงการ **B** [x](evil) :red[R] $x$.csv"
 BAD_URL = "**B**[x](http://evil.example)"
 PLANTED = sorted({CORE, PROJECT_ID, PROVINCE_TH, PROVINCE_EN, DISTRICT_TH, DISTRICT_EN, SUBDISTRICT_TH,
-                  *FIELDS.values(), *REPORT.values(), RELIEF_TITLE, NOTE_LAST, NOTE_THIS, USER, DISPLAY,
+                  *FIELDS.values(), *REPORT.values(), RELIEF_TITLE, NOTE_LAST, NOTE_THIS, USER, GOVERNOR_USER, DISPLAY,
                   FILE_NAME, BAD_URL}, key=len, reverse=True)
 MARK = "evil"
 
@@ -258,23 +259,23 @@ def hostile_db(tmp_path_factory):
         for key in kpis.HEADLINES:
             snapshots.write_note(engine, admin, Area("province", "30"), week, key, note)
     accounts.add(engine, USER, "hostile-pass-0001", "admin", DISPLAY)
+    accounts.add(engine, GOVERNOR_USER, "hostile-pass-0002", "governor", DISPLAY, "30")
     return url
 
 
-ADMIN = Viewer(name=USER, role="admin")
-GOVERNOR = Viewer(name=USER, role="governor", prov_code="30")
+ADMIN, GOVERNOR = USER, GOVERNOR_USER  # accounts of hostile_db, signed in by name
 
 
 @pytest.fixture
-def open_page(hostile_db, monkeypatch):
+def open_page(hostile_db, monkeypatch, browser_token):
     monkeypatch.setenv("WARROOM_DB_URL", hostile_db)
-    monkeypatch.setenv("WARROOM_AUTH", "accounts")  # a signed-in viewer with a hostile name
+    monkeypatch.setenv("WARROOM_AUTH", "accounts")  # a signed-in account with a hostile name
 
-    def open_(page: str | None, query: dict, viewer: Viewer = ADMIN) -> AppTest:
+    def open_(page: str | None, query: dict, viewer: str = ADMIN) -> AppTest:
+        browser_token.sign_in(hostile_db, viewer)
         at = AppTest.from_file(APP, default_timeout=120)
         for key, value in query.items():
             at.query_params[key] = value
-        at.session_state["viewer"], at.session_state["last_seen"] = viewer, 1e12
         at.run()
         if page:
             at.switch_page(page).run()

@@ -181,13 +181,13 @@ def test_anyone_but_an_admin_is_refused(role, fresh):
     assert state(fresh) == before
 
 
-def test_an_admin_can_import_into_a_freshly_initialised_database(tmp_path, monkeypatch):
+def test_an_admin_can_import_into_a_freshly_initialised_database(tmp_path, monkeypatch, browser_token):
     """After `python -m data_access init` no source has data: the dashboards say so, but the admin's
     import and health pages still open, so the first real file can come in through the web."""
     import os
     import subprocess
     import sys
-    from tests.conftest import PASSWORDS, add_accounts
+    from tests.conftest import add_accounts
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     subprocess.run([sys.executable, "-m", "data_access", "init"], check=True, capture_output=True,
                    env={"PATH": "/usr/bin:/bin", "WARROOM_NOW": os.environ["WARROOM_NOW"], "WARROOM_DB_URL": url}, cwd=Path(__file__).resolve().parent.parent)
@@ -196,10 +196,8 @@ def test_an_admin_can_import_into_a_freshly_initialised_database(tmp_path, monke
     monkeypatch.setenv("WARROOM_AUTH", "accounts")
     at = AppTest.from_file("../app.py", default_timeout=90).run()
     assert any(t("db_no_data", "th") in w.value and "/import" in w.value for w in at.warning)
+    browser_token.sign_in(url, "admin1")  # signed in at /sign-in (web/signin.py), then
     at.switch_page(PAGE).run()  # the address the banner gives
-    at.text_input(key="signin_user").input("admin1")
-    at.text_input(key="signin_password").input(PASSWORDS["admin1"])
-    at.button[0].click().run()
     assert not at.exception and not at.warning
     assert at.selectbox(key="import_kind") is not None and at.get("file_uploader")
     at.switch_page("pages/health.py").run()

@@ -18,7 +18,7 @@ from data_access.scope import EVERYONE, Area
 from metrics import thaiqm as m
 from metrics.fiscal import FiscalQuarter, elapsed_share
 from metrics.kpis import DIMENSIONS
-from tests.conftest import AS_OF, PASSWORDS, add_accounts
+from tests.conftest import AS_OF, add_accounts
 from ui import exports, fmt
 from ui.loaders import child_names
 from ui.i18n import t
@@ -221,14 +221,12 @@ def test_english_flips_every_label():
     assert not thai, thai
 
 
-def test_a_governor_is_refused_another_province_and_sees_their_own(sqlite_url, monkeypatch):
+def test_a_governor_is_refused_another_province_and_sees_their_own(sqlite_url, monkeypatch, browser_token):
     add_accounts(sqlite_url)
     monkeypatch.setenv("WARROOM_AUTH", "accounts")
+    browser_token.sign_in(sqlite_url, "gov30")
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.text_input(key="signin_user").input("gov30")
-    at.text_input(key="signin_password").input(PASSWORDS["gov30"])
-    at.button[0].click().run()
     at.switch_page(PAGE).run()
     assert not at.exception
     codes = set(table_with(at, t("col_code", "th"))[t("col_code", "th")])

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import data_access
-from data_access import audit, accounts, cebrs, health, padme, queries, sdg, snapshots, thaiqm
+from data_access import audit, accounts, cebrs, health, padme, queries, sdg, sessions, snapshots, thaiqm
 from data_access.reader import ScopedReader
 from data_access.scope import EVERYONE, NATION, Area, NotPermitted, Viewer
 from metrics.fiscal import FiscalQuarter
@@ -57,6 +57,7 @@ COUNTRY_READS = {  # whole-country tables: refused to a scoped role whatever it 
     "health.last_imports": lambda r, a: health.last_imports(r),
     "audit.recent": lambda r, a: audit.recent(r, 5),
     "accounts.listing": lambda r, a: accounts.listing(r),
+    "sessions.live": lambda r, a: sessions.live(r),
 }
 WRITES = {  # take a viewer; refused before they write anything (tests/test_access.py checks the table)
     "snapshots.write_note": lambda v, a: snapshots.write_note(_engine(), v, a, dt.date(2020, 1, 6), "padme_gap_pp", "x"),
@@ -67,6 +68,7 @@ WRITES = {  # take a viewer; refused before they write anything (tests/test_acce
     "accounts.add": lambda v, a: accounts.add(_engine(), "probe", "probe-password-1", "staff", by=v),
     "accounts.set_password": lambda v, a: accounts.set_password(_engine(), "gov30", "probe-password-1", by=v),
     "accounts.set_disabled": lambda v, a: accounts.set_disabled(_engine(), "gov30", by=v),
+    "sessions.end_one": lambda v, a: sessions.end_one(_engine(), v, 1),
 }
 # Take a reader but read reference data only (no area, no figure): nothing to refuse.
 REFERENCE_ONLY = {"queries.padme_target_due", "queries.sdg_indicator_targets"}

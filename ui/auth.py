@@ -1,18 +1,27 @@
-"""Who is signed in: the demo chooser, the accounts sign-in form, or the identity provider (OIDC).
+"""Who is signed in: the demo chooser, an account's session, or the identity provider (OIDC).
 
 Mode comes from WARROOM_AUTH or `[auth] mode` in .streamlit/warroom.toml; "auto" (the default) is
 "demo" on demo data, where a visitor picks a role and area to see scoping at work, and "accounts"
-on any other data. A session idle longer than the timeout is signed out.
+on any other data.
+
+In accounts mode the browser signs in by posting the form to /sign-in (web/signin.py), never over the
+websocket; the HttpOnly session cookie it gets back is resumed on every run (data_access.sessions), so
+a reload, a second tab or a restarted server keeps the account, and a revocation applies at the next
+interaction. Without a live session the run shows the same form (st.html) and stops. One idle rule
+(`[auth] idle_minutes`) applies to account sessions and to OIDC ones.
 """
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from data_access import access, accounts, audit, clock
+from data_access import access, accounts, audit, clock, sessions
 from data_access.scope import COUNTRY_ROLES, ROLES_WITH_AREA, Viewer
+from data_access.settings import session_limits
+from web import forms
 
 from . import config, fmt
 from .i18n import t
@@ -55,31 +64,60 @@ def sign_out(engine, lang: str, reason: str = "sign_out") -> None:
         audit.log(engine, viewer.name, reason, str(viewer.home))
 
 
-def _expired(engine, lang: str, how: str) -> bool:
-    timeout = 60 * float(config.load()["auth"]["idle_minutes"])
+def _expired(engine, lang: str) -> bool:
+    """An OIDC session idle longer than `[auth] idle_minutes` (account sessions: data_access.sessions)."""
+    timeout = 60 * float(session_limits()["idle_minutes"])
     seen = st.session_state.get(_SEEN)
     if st.session_state.get(_VIEWER) is not None and seen is not None and clock.timestamp() - seen > timeout:
-        (_oidc_sign_out if how == "oidc" else sign_out)(engine, lang, "session_expired")
+        _oidc_sign_out(engine, lang, "session_expired")
         return True
     return False
 
 
-def _sign_in_form(engine, lang: str) -> None:
-    st.title(t("app_title", lang))
-    with st.form("signin", border=True):
-        st.subheader(t("sign_in", lang))
-        username = st.text_input(t("username", lang), key="signin_user")
-        password = st.text_input(t("password", lang), type="password", key="signin_password")
-        submitted = st.form_submit_button(t("sign_in", lang), type="primary")
-    if submitted:
-        try:
-            st.session_state[_VIEWER] = accounts.authenticate(engine, username.strip(), password,
-                                                              national_totals=_national_totals())
-            st.session_state[_SEEN] = clock.timestamp()
+def request_token() -> str | None:
+    """This browser's session token: the HttpOnly cookie of the request that opened the connection
+    (st.context.cookies). AppTest cannot send cookies; its tests replace this function."""
+    return st.context.cookies.get(sessions.COOKIE)
+
+
+def _csrf_token() -> str:
+    return st.context.cookies.get(forms.CSRF_COOKIE, "")
+
+
+def _here() -> str:
+    """This page's path and query, to come back to after signing in."""
+    url = urlsplit(st.context.url or "/")
+    return forms.safe_next(url.path + (f"?{url.query}" if url.query else ""))
+
+
+def _account_session(engine, lang: str) -> Viewer | None:
+    """The account of this browser's live session, or the sign-in form (and None)."""
+    resumed = sessions.resume(engine, request_token(), _national_totals())
+    if resumed.viewer is not None:
+        if st.session_state.get(_VIEWER) != resumed.viewer:
+            first = st.session_state.get(_VIEWER) is None
+            st.session_state[_VIEWER] = resumed.viewer
             st.session_state.pop("drill", None)
-            st.rerun()
-        except accounts.SignInRefused as refusal:
-            st.error(t(f"sign_in_{refusal.reason}", lang))
+            if first:  # again from app.py, whose navigation now lists the role's pages
+                st.rerun()
+        return resumed.viewer
+    st.session_state.pop(_VIEWER, None)
+    st.title(t("app_title", lang))
+    if not st.session_state.pop("signed_out", False):
+        if resumed.reason == "expired":
+            st.warning(t("session_expired", lang))
+        elif resumed.reason == "ended":
+            st.warning(t("session_ended", lang))
+    # A static template: every value in it is HTML-escaped (web/forms.py); it posts to /sign-in.
+    st.html(forms.style() + forms.form(lang, _csrf_token(), _here()))
+    return None
+
+
+def _end_session(engine, everywhere: bool) -> None:
+    sessions.end(engine, request_token(), everywhere=everywhere)
+    st.session_state.pop(_VIEWER, None)
+    st.session_state.pop("drill", None)
+    st.session_state["signed_out"] = True
 
 
 def _oidc_configured() -> bool:
@@ -158,10 +196,14 @@ def _demo_viewer(index: pd.DataFrame, lang: str) -> Viewer:
     return viewer
 
 
-def keep_alive() -> None:
-    """Count this moment as activity (the wall: on show all day, touched by no one)."""
-    if st.session_state.get(_VIEWER) is not None:
-        st.session_state[_SEEN] = clock.timestamp()
+def keep_alive(engine) -> None:
+    """Count this moment as activity (the wall: on show all day, touched by no one). A wall whose
+    account session was ended meanwhile goes back to the sign-in form at once."""
+    if st.session_state.get(_VIEWER) is None:
+        return
+    st.session_state[_SEEN] = clock.timestamp()
+    if request_token() and sessions.resume(engine, request_token(), _national_totals()).viewer is None:
+        st.rerun(scope="app")
 
 
 def viewer(engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool = False) -> Viewer:
@@ -172,14 +214,12 @@ def viewer(engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool
         if kiosk:
             return Viewer(name="demo-kiosk", role="executive")
         return _demo_viewer(index, lang)
-    if _expired(engine, lang, how):
-        st.warning(t("session_expired", lang))
     if how == "oidc":
+        if _expired(engine, lang):
+            st.warning(t("session_expired", lang))
         found = _oidc(engine, lang)
     else:
-        found = st.session_state.get(_VIEWER)
-        if found is None:
-            _sign_in_form(engine, lang)
+        found = _account_session(engine, lang)
     if found is None:
         st.stop()
     st.session_state[_SEEN] = clock.timestamp()
@@ -187,6 +227,11 @@ def viewer(engine, index: pd.DataFrame, demo_store: bool, lang: str, kiosk: bool
         return found
     with st.sidebar:
         st.caption(f"{t('signed_in_as', lang)} **{fmt.literal(found.name)}** · {t('role_' + found.role, lang)}")
-        st.button(t("sign_out", lang), on_click=_oidc_sign_out if how == "oidc" else sign_out, args=(engine, lang),
-                  key="signout")
+        if how == "oidc":
+            st.button(t("sign_out", lang), on_click=_oidc_sign_out, args=(engine, lang), key="signout")
+        else:
+            st.button(t("sign_out", lang), on_click=_end_session, args=(engine, False), key="signout",
+                      width="stretch")
+            st.button(t("sign_out_everywhere", lang), on_click=_end_session, args=(engine, True),
+                      key="signout_everywhere", width="stretch", type="tertiary")
     return found

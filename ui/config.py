@@ -14,7 +14,7 @@ PATH = PROJECT_ROOT / ".streamlit" / "warroom.toml"
 DEFAULTS = {
     "live": {"refresh_seconds": 30},
     "kiosk": {"rotate_seconds": 45, "playlist": ["overview", "exceptions", "padme", "region:northeast"]},
-    "auth": {"mode": "auto", "idle_minutes": 30, "national_policy": "averages", "username_claim": "email"},
+    "auth": {"mode": "auto", "national_policy": "averages", "username_claim": "email"},
     "exceptions": {"limit": 5, "worse_by": {"padme_disbursed_pct": 10.0, "padme_gap_pp": 10.0,
                                             "cebrs_disbursed_pct": 15.0, "thaiqm_helped_pct": 10.0}},
     "health": {"stale_after_hours": {"padme": 168, "cebrs": 72, "thaiqm": 168, "sdg": 8760}},

@@ -28,7 +28,7 @@ from data_access.settings import PROJECT_ROOT
 from metrics.fiscal import BANGKOK, thai_date, thai_time
 from metrics.freshness import NEVER, STALE, freshness
 
-from . import auth, config, fmt, live
+from . import auth, config, fmt, live, loaders
 from .i18n import t
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
@@ -148,7 +148,7 @@ def header(url: str, shown: tuple[tuple[str, int], ...], lang: str, demo: bool) 
                     st.badge(text, color=colour)
             if demo:
                 st.badge(t("kiosk_demo", lang), color="orange")
-        auth.keep_alive()  # a wall on show is in use, though no one touches it
+        auth.keep_alive(loaders.engine(url))  # a wall on show is in use, though no one touches it
     _bar()
 
 

@@ -14,7 +14,7 @@ from data_access import imports as _imports
 
 from . import cebrs, health, padme, sdg, thaiqm, weekly
 from ._cache import REGISTRY, engine
-from .core import (account_listing, area_index, audit_log, child_names, children, data_status, dataset_meta,
+from .core import (account_listing, live_sessions, area_index, audit_log, child_names, children, data_status, dataset_meta,
                    kpi_frame, peer_rank, periods, sdg_ratings, sdg_years, status_now, subdistricts, totals,
                    versions)
 
@@ -25,7 +25,7 @@ def template(name: str, fmt: str) -> bytes:
     return _imports.template(name, fmt)
 
 
-__all__ = ["REGISTRY", "account_listing", "area_index", "audit_log", "cebrs", "child_names", "children",
+__all__ = ["REGISTRY", "account_listing", "live_sessions", "area_index", "audit_log", "cebrs", "child_names", "children",
            "data_status", "dataset_meta", "engine", "health", "kpi_frame", "padme", "peer_rank", "periods",
            "sdg", "sdg_ratings", "sdg_years", "status_now", "subdistricts", "template", "thaiqm", "totals",
            "versions", "weekly"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access import accounts, audit, queries
+from data_access import accounts, audit, queries, sessions
 from data_access.reader import ScopedReader
 from data_access.scope import Area
 from metrics import kpis, sdg
@@ -123,6 +123,11 @@ def sdg_ratings(ctx, area: Area, period: FiscalQuarter, by: str) -> tuple[int | 
 def account_listing(ctx) -> pd.DataFrame:
     """Accounts, never their hashes; admins only (not cached: it changes as people sign in)."""
     return accounts.listing(ScopedReader(engine(ctx.url), ctx.viewer))
+
+
+def live_sessions(ctx) -> pd.DataFrame:
+    """Signed-in sessions still live, never their tokens; admins only (not cached: they move every minute)."""
+    return sessions.live(ScopedReader(engine(ctx.url), ctx.viewer))
 
 
 def audit_log(ctx, limit: int = 500) -> pd.DataFrame:

@@ -1,0 +1,20 @@
+"""The sign-in form (web/forms.py), sessions and their revocation."""
+TEXT = {
+    "signin_intro": ("สำหรับผู้ว่าราชการจังหวัด นายอำเภอ และเจ้าหน้าที่ที่ได้รับบัญชี War Room",
+                     "For governors, district chiefs and staff with a War Room account"),
+    "signin_keep": ("อยู่ในระบบต่อได้ถึง {days} วันบนอุปกรณ์นี้ (ออกเองเมื่อไม่ได้ใช้ {hours} ชั่วโมง)",
+                    "You stay signed in on this device for up to {days} days ({hours} h without use signs you out)"),
+    "signin_csrf": ("แบบฟอร์มหมดอายุหรือไม่ได้ส่งจากหน้านี้ กรุณาลองอีกครั้ง",
+                    "The form expired or was not sent from this page; please try again"),
+    "signin_rate": ("มีการพยายามเข้าสู่ระบบจากเครื่องนี้มากเกินไป กรุณารอ {minutes} นาที",
+                    "Too many sign-in attempts from this address; wait {minutes} minutes"),
+    "signin_other_lang": ("English", "ภาษาไทย"),
+    "session_ended": ("เซสชันนี้สิ้นสุดแล้ว (ออกจากระบบ หรือผู้ดูแลระบบยกเลิก) กรุณาเข้าสู่ระบบอีกครั้ง",
+                      "This session was ended (signed out, or by an administrator); please sign in again"),
+    "sign_out_everywhere": ("ออกจากระบบทุกอุปกรณ์", "Sign out on every device"),
+    "sessions": ("เซสชันที่ใช้งานอยู่", "Live sessions"),
+    "sessions_end": ("ยุติเซสชัน", "End session"),
+    "sessions_pick": ("เลือกเซสชัน", "Session"),
+    "sessions_ended": ("ยุติเซสชันแล้ว", "Session ended"),
+    "sessions_none": ("ไม่มีเซสชันที่ใช้งานอยู่", "No live sessions"),
+}
