@@ -322,3 +322,13 @@ def test_an_admin_ends_a_governors_session_from_the_admin_page():
     _TOKEN.set(tablet)  # the governor's open tab, at its next interaction
     governor = AppTest.from_file(APP, default_timeout=90).run()
     assert shows_the_form(governor) and any(t("session_ended", "th") in w.value for w in governor.warning)
+
+
+def test_the_form_brings_the_user_back_to_the_page_and_its_state():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"], at.query_params["level"], at.query_params["area"] = "en", "province", "30"
+    at.run()
+    body = next(h.proto.body for h in at.get("html") if 'action="/sign-in"' in h.proto.body)
+    nxt = re.search(r'name="next" value="([^"]+)"', body).group(1).replace("&amp;", "&")
+    assert "lang=en" in nxt and "area=30" in nxt and nxt.startswith("/")
+    assert 'lang="en"' in body and t("sign_in", "en") in body

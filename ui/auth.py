@@ -13,7 +13,7 @@ interaction. Without a live session the run shows the same form (st.html) and st
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -85,9 +85,10 @@ def _csrf_token() -> str:
 
 
 def _here() -> str:
-    """This page's path and query, to come back to after signing in."""
-    url = urlsplit(st.context.url or "/")
-    return forms.safe_next(url.path + (f"?{url.query}" if url.query else ""))
+    """This page's path and its URL state (language, period, area), to come back to after signing in
+    (st.context.url holds the path the session opened, without its query)."""
+    query = urlencode(st.query_params.to_dict())
+    return forms.safe_next((urlsplit(st.context.url or "/").path or "/") + (f"?{query}" if query else ""))
 
 
 def _account_session(engine, lang: str) -> Viewer | None:
