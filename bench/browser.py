@@ -1,11 +1,14 @@
 """What a person in front of Chromium waits for, and what the server spends doing it.
 
-Against `streamlit run` on localhost with Debian's Chromium (as the browser tests): time from
-navigation to a fully drawn overview (figures, map polygons, script idle), and from a drill-down click
-(an exceptions button: province → its districts) to the drawn result; Streamlit's own floor is a bare
-one-line app in the same browser and run. Bytes per view are the websocket frames the server sends
-(chart specs, tables) plus geometry fetched from /app/static (cached by the browser after the first
-view). Peak RSS of the server process is read from /proc with 1 and then 10 concurrent sessions.
+Against the app (`streamlit run serve.py`) on localhost with Debian's Chromium (as the browser tests):
+time from navigation to a fully drawn overview (figures, map polygons, script idle), and from a
+drill-down click (an exceptions button: province → its districts) to the drawn result. Streamlit's own
+floor is a bare one-line app measured in the same run, and the first-visit targets are ratios to it:
+each first visit is a browser with a new profile (an empty disk cache), then reloaded in the same tab
+(a warm cache); bench/trace.py takes each load apart (reruns, bytes per type, main-thread time). A
+governor's 4G (150 ms, 1.5 MB/s) is measured through the production front: the repo's own nginx config
+run by Debian's nginx (bench/front.py). Peak RSS of the server process is read from /proc with 1 and
+then 10 concurrent sessions.
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench import trace
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,8 +32,7 @@ IDLE = ('() => { const app = document.querySelector(\'[data-testid="stApp"]\');'
         ' return app && app.dataset.testConnectionState === "CONNECTED"'
         ' && app.dataset.testScriptState === "notRunning"'
         ' && !document.querySelector(\'[data-testid="stSkeleton"]\'); }')
-DRAWN = ('() => document.querySelectorAll(\'[data-testid="stMetric"]\').length > 0'
-         ' && document.querySelectorAll(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas").length > 0')
+DRAWN = trace.OVERVIEW  # figures on screen and the map's polygons drawn
 
 
 @contextlib.contextmanager
@@ -115,20 +119,41 @@ def summary(values: list[float]) -> dict:
     return {"median_s": round(statistics.median(values), 3), "p95_s": round(p95(values), 3), "n": len(values)}
 
 
+SOURCE_PAGES = ("padme", "cebrs", "thaiqm", "sdg", "weekly")
+
+
+def _first_visits(pw, url: str, drawn: str, repeats: int, network: dict | None = None) -> tuple[list, list]:
+    """`repeats` first visits, each in a browser with a new profile (an empty cache), each then reloaded."""
+    firsts, reloads = [], []
+    for _ in range(repeats):
+        with trace.fresh_profile(pw, CHROMIUM, CHROMIUM_ARGS) as context:
+            page, load, _, first = trace.open_page(context, url, drawn=drawn, network=network)
+            firsts.append(first)
+            reloads.append(trace.reload(page, load, drawn))
+    return firsts, reloads
+
+
+def _slim(load: dict) -> dict:
+    """A load's figures for results.json (the per-type and top-script breakdown kept for the analysis)."""
+    return {k: load[k] for k in ("seconds", "reruns", "first_run_ms", "last_run_ms", "script_s", "layout_s",
+                                 "style_s", "task_s", "requests", "wire_bytes", "ws_bytes", "by_type",
+                                 "top_scripts", "compressed")}
+
+
 def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
     from playwright.sync_api import sync_playwright
+
+    from bench import front
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     results: dict = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         with server("bench/bare_app.py", db_url, workdir / "bench-bare.log") as (base, _):
-            floor = []
-            for _ in range(repeats):
-                page, _, seconds = _open(browser, base, drawn="() => document.body.innerText.includes('War Room floor')")
-                floor.append(seconds)
-                page.close()
-            results["floor"] = summary(floor)
+            firsts, reloads = _first_visits(pw, base, trace.BARE, repeats)
+            results["floor"] = summary([f["seconds"] for f in firsts])
+            results["floor_reload"] = summary([r["seconds"] for r in reloads])
+            results["floor_trace"] = _slim(firsts[-1])
         with server("serve.py", db_url, workdir / "bench-app.log") as (base, pid):
             first, traffic_first = None, {}
             loads, drills, load_bytes, drill_bytes = [], [], [], []
@@ -150,6 +175,19 @@ def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
             results["drill"] = summary(drills[1:] or drills)
             results["bytes_overview"] = {**traffic_first, "ws_bytes_warm": int(statistics.median(load_bytes))}
             results["bytes_drill"] = int(statistics.median(drill_bytes))
+            # A first visit with an empty browser cache, and its reload, beside the bare page's (the floor).
+            firsts, reloads = _first_visits(pw, f"{base}/?lang=th", trace.OVERVIEW, repeats)
+            results["overview_empty_cache"] = summary([f["seconds"] for f in firsts])
+            results["overview_reload"] = summary([r["seconds"] for r in reloads])
+            results["overview_trace"] = _slim(firsts[-1])
+            results["source_pages"] = {}
+            for name in SOURCE_PAGES:
+                visits, _ = _first_visits(pw, f"{base}/{name}?lang=th", trace.PAGE, repeats)
+                results["source_pages"][name] = summary([v["seconds"] for v in visits])
+            # A governor's tablet on 4G, through the production front (deploy/nginx/warroom.conf).
+            if front.available():
+                with front.nginx([int(base.rsplit(":", 1)[1])], workdir / "front") as public:
+                    results["front"] = _through_front(pw, public, repeats)
             pages = []
             for _ in range(sessions):  # many people at once: every page open and drawn together
                 page = browser.new_page(viewport={"width": 1600, "height": 1200})
@@ -166,3 +204,26 @@ def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
                 page.close()
         browser.close()
     return results
+
+
+def _through_front(pw, public: str, repeats: int) -> dict:
+    """First visit, reload and drill-down over the 4G profile through nginx; bytes on the wire for each."""
+    from bench import front
+    firsts, reloads, drills, drill_bytes = [], [], [], []
+    for _ in range(repeats):
+        with trace.fresh_profile(pw, CHROMIUM, CHROMIUM_ARGS) as context:
+            page, load, _, first = trace.open_page(context, f"{public}/?lang=th", network=trace.FOUR_G)
+            firsts.append(first)
+            reloads.append(trace.reload(page, load))
+            page.wait_for_load_state("networkidle")
+            load.reset()
+            drills.append(_drill(page))
+            drilled = load.result()
+            drill_bytes.append(drilled["wire_bytes"])
+    return {"network": trace.FOUR_G, "brotli": front.BROTLI.exists(),
+            "first": summary([f["seconds"] for f in firsts]), "reload": summary([r["seconds"] for r in reloads]),
+            "drill": summary(drills), "first_bytes": int(statistics.median(f["wire_bytes"] for f in firsts)),
+            "reload_bytes": int(statistics.median(r["wire_bytes"] for r in reloads)),
+            "drill_bytes": int(statistics.median(drill_bytes)), "trace": _slim(firsts[-1]),
+            "reload_trace": _slim(reloads[-1]),
+            "drill_trace": {k: drilled[k] for k in ("requests", "wire_bytes", "ws_bytes", "by_type", "top_scripts")}}

@@ -22,7 +22,7 @@ UNIT = DEPLOY / "systemd" / "warroom@.service"
 DOCS = [ROOT / "docs" / "DEPLOYMENT.md", DEPLOY / "README.md"]
 SETTING = re.compile(r"\b((?:server|browser|client|runner|theme|logger|global|magic|mapbox)\.[A-Za-z]+)\b")
 SIZES = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
-SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -298,3 +298,18 @@ def test_every_streamlit_setting_in_the_docs_exists():
         found = set(SETTING.findall(doc.read_text(encoding="utf-8")))
         assert found <= names, f"{doc.name}: unknown Streamlit settings {sorted(found - names)}"
     assert len(set(SETTING.findall(DOCS[0].read_text(encoding="utf-8")))) >= 10
+
+
+def test_the_front_compresses_scripts_and_styles_and_browsers_keep_streamlits_hashed_bundles(nginx):
+    """Streamlit sends its bundles uncompressed: the front must compress them (brotli and gzip) for tablets
+    on 4G, and cache the content-hashed /static/ files; the page itself and the websocket are never kept."""
+    server = next(d for d in nginx if d["directive"] == "server" and inside(d, "ssl_certificate"))
+    for module in ("gzip", "brotli"):
+        assert inside(server, module)[0]["args"] == ["on"], module
+        types = set(inside(server, f"{module}_types")[0]["args"])
+        assert {"application/javascript", "text/javascript", "text/css", "application/json"} <= types, module
+    where = locations(nginx)
+    assert nginx_number(inside(where["/static/"], "expires")[0]["args"][0], SECONDS) >= 30 * 86400
+    assert inside(where["/static/"], "proxy_cache")[0]["args"] == ["warroom_static"]
+    assert not inside(where["/"], "expires") and not inside(where["/_stcore/stream"], "proxy_cache")
+    assert any("http2" in d["args"] for d in inside(server, "listen")), "one connection for ~130 requests"

@@ -1,49 +1,22 @@
-"""Behind a real nginx (Debian's, started here on a free port, stopped after), as production runs it:
+"""Behind the repo's own nginx config (Debian's nginx, on free ports, stopped after), as production runs it:
 nginx terminates HTTPS and passes `X-Forwarded-Proto: https`; uvicorn trusts it from 127.0.0.1, so the
-app sees an HTTPS request, checks the Origin against https://, and sets the session cookie Secure."""
+app sees an HTTPS request, checks the Origin against https://, and sets the session cookie Secure. The
+front compresses Streamlit's bundles (brotli or gzip, as the browser asks) and lets browsers keep them."""
 from __future__ import annotations
 
+import gzip
 import os
 import re
-import shutil
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
+from bench import front
 from data_access import db
-from tests.browser_support import ARTIFACTS, AppServer, free_port
+from tests.browser_support import ARTIFACTS, AppServer
 from tests.conftest import PASSWORDS
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-CONF = """
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://127.0.0.1:{app};
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto https;  # as the TLS server block of deploy/nginx does
-        }}
-    }}
-}}
-"""
-
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -51,7 +24,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _open(request):
-    opener = urllib.request.build_opener(_NoRedirect)
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=front.insecure_context()))
     try:
         return opener.open(request, timeout=30)
     except urllib.error.HTTPError as answer:  # 303, 401, 403: answers too
@@ -60,34 +33,23 @@ def _open(request):
 
 @pytest.fixture
 def behind_nginx(accounts_url, tmp_path):
-    if not os.path.exists(NGINX):
+    """The repo's deploy/nginx/warroom.conf (bench/front.py puts this machine's ports in) before a server."""
+    if not front.available():
         if os.environ.get("WARROOM_REQUIRE_NGINX") == "1":
-            pytest.fail(f"nginx is required here (WARROOM_REQUIRE_NGINX=1) but {NGINX} is missing")
+            pytest.fail(f"nginx is required here (WARROOM_REQUIRE_NGINX=1) but {front.NGINX} is missing")
         pytest.skip("no nginx (apt-get install nginx)")
+    if os.environ.get("WARROOM_REQUIRE_NGINX") == "1" and not front.BROTLI.exists():
+        pytest.fail(f"the front's brotli module is required here but {front.BROTLI} is missing "
+                    "(apt-get install libnginx-mod-http-brotli-filter)")
     server = AppServer(accounts_url, "streamlit-nginx.log", WARROOM_AUTH="accounts")
     server.start()
-    port = free_port()
-    (tmp_path / "nginx.conf").write_text(CONF.format(folder=tmp_path, port=port, app=server.port))
-    proc = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"nginx did not come up: {(tmp_path / 'error.log').read_text() if (tmp_path / 'error.log').exists() else ''}")
-        yield base, port
+        with front.nginx([server.port], tmp_path / "nginx") as base:
+            yield base, int(base.rsplit(":", 1)[1])
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
         server.stop()
-        (ARTIFACTS / "nginx-error.log").write_text((tmp_path / "error.log").read_text()
-                                                   if (tmp_path / "error.log").exists() else "")
+        log = tmp_path / "nginx" / "error.log"
+        (ARTIFACTS / "nginx-error.log").write_text(log.read_text() if log.exists() else "")
 
 
 def test_behind_nginx_the_session_cookie_is_secure_and_the_origin_is_https(behind_nginx, accounts_url):
@@ -115,3 +77,27 @@ def test_behind_nginx_the_session_cookie_is_secure_and_the_origin_is_https(behin
     from data_access import sessions
     found = sessions.resume(db.engine_for(accounts_url), session.split(";")[0].split("=", 1)[1])
     assert found.viewer.name == "gov30"
+
+
+def _bundle(base: str) -> str:
+    """The address of the biggest script the app's page loads (Streamlit's main bundle)."""
+    html = _open(urllib.request.Request(f"{base}/")).read().decode()
+    return urllib.parse.urljoin(base + "/", re.search(r'<script[^>]+src="([^"]+\.js)"', html).group(1))
+
+
+def test_the_front_compresses_streamlits_bundles_and_lets_browsers_keep_them(behind_nginx):
+    base, _ = behind_nginx
+    url = _bundle(base)
+    plain = _open(urllib.request.Request(url, headers={"Accept-Encoding": "identity"}))
+    raw = plain.read()
+    assert plain.status == 200 and "Content-Encoding" not in plain.headers
+    for encoding in ["gzip"] + (["br"] if front.BROTLI.exists() else []):
+        answer = _open(urllib.request.Request(url, headers={"Accept-Encoding": encoding}))
+        body = answer.read()
+        assert answer.headers["Content-Encoding"] == encoding, (encoding, dict(answer.headers))
+        assert len(body) < len(raw) / 2, (encoding, len(body), len(raw))
+        assert "max-age=31536000" in answer.headers["Cache-Control"], answer.headers["Cache-Control"]
+    assert gzip.decompress(_open(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})).read()) == raw
+    page = _open(urllib.request.Request(f"{base}/", headers={"Accept-Encoding": "gzip"}))
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert "max-age=31536000" not in (page.headers.get("Cache-Control") or "")  # the page itself is never kept
