@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import trace
+from bench import front, trace
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -38,9 +37,7 @@ DRAWN = trace.OVERVIEW  # figures on screen and the map's polygons drawn
 @contextlib.contextmanager
 def server(script: str, db_url: str, log: Path):
     """`streamlit run script` on a free port; yields (base URL, pid)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = front.free_port()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -143,7 +140,6 @@ def _slim(load: dict) -> dict:
 def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from bench import front
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     results: dict = {}
@@ -208,7 +204,6 @@ def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
 
 def _through_front(pw, public: str, repeats: int) -> dict:
     """First visit, reload and drill-down over the 4G profile through nginx; bytes on the wire for each."""
-    from bench import front
     firsts, reloads, drills, drill_bytes = [], [], [], []
     for _ in range(repeats):
         with trace.fresh_profile(pw, CHROMIUM, CHROMIUM_ARGS) as context:

@@ -99,10 +99,11 @@ def nginx(app_ports: list[int], folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = _certificate(folder)
     https_port, http_port = free_port(), free_port()
-    (folder / "warroom.conf").write_text(render(CONF.read_text(), app_ports, https_port, http_port, folder, cert, key))
+    site = render(CONF.read_text(), app_ports, https_port, http_port, folder, cert, key)
+    if not BROTLI.exists():  # gzip alone, as docs/DEPLOYMENT.md says for a front without the module
+        site = re.sub(r"(?m)^[ \t]*brotli[^;]*;\n", "", site)  # [^;]* spans a directive's continuation lines
+    (folder / "warroom.conf").write_text(site)
     modules = f"load_module {BROTLI};" if BROTLI.exists() else ""
-    if not BROTLI.exists() and "brotli" in CONF.read_text():
-        (folder / "warroom.conf").write_text(re.sub(r"(?m)^\s*brotli[^;]*;\n", "", (folder / "warroom.conf").read_text()))
     # The workers run as this user (root here), so they can write the cache in a private temp folder.
     user = pwd.getpwuid(os.geteuid()).pw_name
     (folder / "nginx.conf").write_text(MAIN.format(folder=folder, modules=modules, user=user))

@@ -66,15 +66,12 @@ class Load:
         self.cdp.on("Network.dataReceived", self._data)
         self.cdp.on("Network.loadingFinished", self._finished)
         self.cdp.on("Network.webSocketFrameReceived", self._frame)
-        self.cdp.on("Network.webSocketFrameSent", self._frame_sent)
-        self.ws_sent = 0
 
     def _response(self, e) -> None:
         r = e["response"]
         self.responses[e["requestId"]] = {"url": r["url"], "type": e.get("type", "Other"),
                                           "encoding": {k.lower(): v for k, v in r.get("headers", {}).items()}
                                           .get("content-encoding", ""),
-                                          "cached": bool(r.get("fromDiskCache") or r.get("fromMemoryCache")),
                                           "wire": 0, "decoded": 0, "end_ms": None}
 
     def _data(self, e) -> None:
@@ -92,12 +89,9 @@ class Load:
         self.ws_frames += 1
         self.ws_bytes += len(payload) * 3 // 4 if e["response"].get("opcode") == 2 else len(payload.encode())
 
-    def _frame_sent(self, e) -> None:
-        self.ws_sent += len(e["response"].get("payloadData", ""))
-
     def reset(self) -> None:
         self.responses.clear()
-        self.ws_bytes = self.ws_frames = self.ws_sent = 0
+        self.ws_bytes = self.ws_frames = 0
 
     def metrics(self) -> dict:
         return {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}

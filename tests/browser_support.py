@@ -5,7 +5,6 @@ where it fails."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.front import free_port  # noqa: F401  (one way to pick a port, for the tests too)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -26,12 +27,6 @@ def require_chromium() -> None:
         if os.environ.get("WARROOM_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is required (WARROOM_REQUIRE_BROWSER=1) but missing")
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class AppServer:
