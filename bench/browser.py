@@ -92,8 +92,8 @@ def _open(browser, url: str, drawn: str = DRAWN):
     traffic = _Traffic(page)
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_function(drawn, timeout=60_000, polling=50)
-    page.wait_for_function(IDLE, timeout=60_000, polling=50)
+    trace.wait_until(page, drawn, timeout_ms=60_000, poll_ms=50)
+    trace.wait_until(page, IDLE, timeout_ms=60_000, poll_ms=50)
     seconds = time.perf_counter() - started
     page.wait_for_load_state("networkidle")  # every byte of the view counted, geometry included
     return page, traffic, seconds
@@ -105,9 +105,9 @@ def _drill(page) -> float:
     button.scroll_into_view_if_needed()
     started = time.perf_counter()
     button.click()
-    page.wait_for_function("location.search.includes('level=province')", timeout=60_000, polling=50)
-    page.wait_for_function(DRAWN, timeout=60_000, polling=50)
-    page.wait_for_function(IDLE, timeout=60_000, polling=50)
+    trace.wait_until(page, "() => location.search.includes('level=province')", timeout_ms=60_000, poll_ms=50)
+    trace.wait_until(page, DRAWN, timeout_ms=60_000, poll_ms=50)
+    trace.wait_until(page, IDLE, timeout_ms=60_000, poll_ms=50)
     return time.perf_counter() - started
 
 
@@ -190,8 +190,8 @@ def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
                 page.goto(f"{base}/?lang=th", wait_until="commit")
                 pages.append(page)
             for page in pages:
-                page.wait_for_function(DRAWN, timeout=300_000, polling=200)
-                page.wait_for_function(IDLE, timeout=300_000, polling=200)
+                trace.wait_until(page, DRAWN, timeout_ms=300_000, poll_ms=200)
+                trace.wait_until(page, IDLE, timeout_ms=300_000, poll_ms=200)
             current, peak = rss_mb(pid)
             results[f"rss_{sessions}_sessions_mb"] = round(current, 1)
             results["rss_peak_mb"] = round(peak, 1)

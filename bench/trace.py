@@ -21,18 +21,20 @@ IDLE = ('() => { const app = document.querySelector(\'[data-testid="stApp"]\');'
         ' return app && app.dataset.testConnectionState === "CONNECTED"'
         ' && app.dataset.testScriptState === "notRunning"'
         ' && !document.querySelector(\'[data-testid="stSkeleton"]\'); }')
-# The overview is drawn when its figures are on screen and its map has drawn its polygons: plotly's
-# MapLibre map has loaded and holds layers beyond its background (the GeoJSON has arrived). A canvas
-# alone is not enough: it is there, empty, before the geometry is fetched.
-MAP_DRAWN = ('(maps => maps.length > 0 && maps.every(m => m && m.loaded()'
-             ' && Object.keys((m.style && m.style._layers) || {}).length > 1))'
-             '([...document.querySelectorAll(".js-plotly-plot")].filter(d => d._fullLayout && d._fullLayout.map)'
-             '.map(d => d._fullLayout.map._subplot && d._fullLayout.map._subplot.map))')
-OVERVIEW = ('() => document.querySelectorAll(\'[data-testid="stMetric"]\').length > 0 && ' + MAP_DRAWN)
-# Any page: its title on screen and every chart on the page drawn by its library (the script idle too).
-PAGE = ('() => !!document.querySelector(\'[data-testid="stMain"] h1\')'
-        ' && [...document.querySelectorAll(\'[data-testid="stPlotlyChart"]\')]'
-        '.every(c => c.querySelector(".main-svg"))')
+# Charts are Vega-Lite, drawn as SVG by Streamlit's Vega element. A map is a chart with a geoshape mark
+# (its `g.mark-shape` group is there before the GeoJSON arrives, empty); it is drawn when every map on
+# the page holds the paths of its areas. `least`: how many maps the page must have.
+MAPS_DRAWN = """(least) => {
+  const maps = [...document.querySelectorAll('[data-testid="stVegaLiteChart"] g.mark-shape')];
+  return maps.length >= least && maps.every(g => g.querySelector('path'));
+}"""
+# The overview is drawn when its figures are on screen and its map has drawn its polygons.
+OVERVIEW = ("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length > 0 && (" + MAPS_DRAWN + ")(1)")
+# Any page: its title on screen and every chart on the page drawn by its library (the script idle too):
+# each Vega chart has its SVG, and each map its areas.
+PAGE = ("() => !!document.querySelector('[data-testid=\"stMain\"] h1')"
+        " && [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')].every(c => c.querySelector('svg'))"
+        " && (" + MAPS_DRAWN + ")(0)")
 BARE = "() => document.body.innerText.includes('War Room floor')"
 
 # Counts the script runs of this document: each change of Streamlit's script state to "running".
@@ -120,7 +122,7 @@ def _runs(page) -> tuple[int, list[float]]:
 def fresh_profile(pw, executable: str, args: list[str], viewport: dict | None = None):
     """A browser with a new, empty profile on disk, as a tablet's browser is on a first visit: its disk
     cache keeps what it fetched for a reload (an incognito context's small memory cache does not keep
-    plotly's 4.6 MB bundle, so it would measure every reload as a first visit)."""
+    multi-MB bundles, so it would measure every reload as a first visit)."""
     with tempfile.TemporaryDirectory(prefix="warroom-profile-") as folder:
         context = pw.chromium.launch_persistent_context(
             folder, executable_path=executable, args=args, headless=True,
@@ -142,9 +144,31 @@ def open_page(context, url: str, drawn: str = OVERVIEW, network: dict | None = N
     return page, load, seconds, details(page, load, seconds)
 
 
+def wait_until(page, predicate: str, arg=None, timeout_ms: int = 60_000, poll_ms: int = 50):
+    """Until the JavaScript function `predicate(arg)` returns a true value in the page; returns it.
+
+    Why not Playwright's `wait_for_function`: it re-evaluates its predicate with `eval` inside the page,
+    which the app's Content-Security-Policy (no 'unsafe-eval') refuses. `page.evaluate` goes through
+    the DevTools protocol, which the policy does not govern. Bounded by `timeout_ms`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            value = page.evaluate(predicate, arg)
+        except Exception as exc:  # a navigation replaced the document mid-call: try the new one
+            if "context was destroyed" not in str(exc) and "navigation" not in str(exc).lower():
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeout(f"not true within {timeout_ms} ms: {predicate[:160]}")
+        page.wait_for_timeout(poll_ms)
+
+
 def wait_drawn(page, drawn: str, started: float, timeout_ms: int = 120_000) -> float:
-    page.wait_for_function(drawn, timeout=timeout_ms, polling=50)
-    page.wait_for_function(IDLE, timeout=timeout_ms, polling=50)
+    wait_until(page, drawn, timeout_ms=timeout_ms)
+    wait_until(page, IDLE, timeout_ms=timeout_ms)
     return time.perf_counter() - started
 
 

@@ -46,8 +46,8 @@ def render(ctx: shell.Context) -> None:
             with st.container(border=True):
                 st.subheader(t(f"map_title_{child}", lang))
                 st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
-                fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
-                maps.choropleth(fig, key=f"map-{area.level}-{area.code}-{kpi.key}",
+                spec = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
+                maps.choropleth(spec, key=f"map-{area.level}-{area.code}-{kpi.key}",
                                 on_click=lambda code: drill.go(Area(child, code)))
             with st.container(border=True):
                 st.subheader(t(f"ranking_{child}", lang))

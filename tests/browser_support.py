@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import trace
 from bench.front import free_port  # noqa: F401  (one way to pick a port, for the tests too)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,31 +96,57 @@ _IDLE = """() => {
   window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
   return window.__idlePolls >= 3;
 }"""
-# Every plotly map on the page has drawn its polygons: MapLibre loaded, not moving, every source
-# (the geometry fetched from static/) loaded and features rendered.
-_MAPS_DRAWN = """(least) => {
-  const maps = [...document.querySelectorAll('.js-plotly-plot')]
-    .map(gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map)
-    .filter(Boolean);
-  return maps.length >= least && maps.every(m => {
-    const sources = Object.keys((m.style && (m.style.sourceCaches || m.style.tileManagers)) || {});
-    return m.loaded() && !m.isMoving() && sources.every(id => m.isSourceLoaded(id))
-      && m.queryRenderedFeatures().length > 0;
+# Every map on the page has drawn its areas (the benchmark's own test of "drawn").
+_MAPS_DRAWN = trace.MAPS_DRAWN
+# Polls the page through the DevTools protocol (the app's CSP refuses wait_for_function's eval).
+wait_until = trace.wait_until
+# Every area of the first map on the page: its name and figure (the SVG path's aria-label), a point
+# inside it in page pixels (sampled over its box with the path's own hit test, the one nearest the box's
+# centre), and whether that point lies inside the chart's box, where a finger can reach it.
+MAP_AREAS = """() => {
+  const chart = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .find(c => c.querySelector('g.mark-shape path'));
+  if (!chart) return [];
+  const frame = chart.getBoundingClientRect();
+  return [...chart.querySelectorAll('g.mark-shape path')].map(path => {
+    const b = path.getBBox(), m = path.getScreenCTM();
+    let best = null;
+    for (const n of [8, 24]) {
+      for (let i = 0; i <= n; i++) for (let j = 0; j <= n; j++) {
+        const p = new DOMPoint(b.x + b.width * i / n, b.y + b.height * j / n);
+        if (!path.isPointInFill(p)) continue;
+        const d = Math.hypot(i / n - 0.5, j / n - 0.5);
+        if (!best || d < best.d) best = {d, p};
+      }
+      if (best) break;
+    }
+    const label = path.getAttribute('aria-label') || '';
+    if (!best) return {label, x: null, y: null, inside: false};
+    const s = best.p.matrixTransform(m);
+    return {label, x: s.x, y: s.y,
+            inside: s.x > frame.left && s.y > frame.top && s.x < frame.right && s.y < frame.bottom};
   });
 }"""
+
+
+def map_area(page, name: str) -> dict:
+    """The first map's area whose label starts with `name` (see MAP_AREAS)."""
+    areas = [a for a in page.evaluate(MAP_AREAS) if a["label"].split(" · ")[0] == name]
+    assert len(areas) == 1, (name, areas)
+    return areas[0]
 
 
 def wait_for_run(page) -> None:
     """A run is finished when the app is connected, the script is idle and no skeleton remains."""
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=60_000)
     page.evaluate("window.__idlePolls = 0")
-    page.wait_for_function(_IDLE, polling=100, timeout=60_000)
+    wait_until(page, _IDLE, timeout_ms=60_000)
 
 
 # Nothing moves any more: the size of every chart and of the page held for three polls in a row.
 _LAYOUT_STILL = """() => {
   const now = JSON.stringify([document.documentElement.scrollWidth, document.documentElement.scrollHeight,
-    ...[...document.querySelectorAll('.js-plotly-plot')].map(e => { const r = e.getBoundingClientRect();
+    ...[...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(e => { const r = e.getBoundingClientRect();
       return [Math.round(r.width), Math.round(r.height)]; })]);
   window.__stillPolls = now === window.__lastLayout ? (window.__stillPolls || 0) + 1 : 0;
   window.__lastLayout = now;
@@ -130,12 +157,12 @@ _LAYOUT_STILL = """() => {
 def wait_for_layout(page, timeout_ms: int = 30_000) -> None:
     """Until charts have taken their width and the page stopped growing."""
     page.evaluate("window.__stillPolls = 0; window.__lastLayout = null")
-    page.wait_for_function(_LAYOUT_STILL, polling=100, timeout=timeout_ms)
+    wait_until(page, _LAYOUT_STILL, timeout_ms=timeout_ms)
 
 
 def wait_for_maps(page, least: int = 1, timeout_ms: int = 30_000) -> None:
     """Until at least `least` maps are on the page and every map has drawn its areas."""
-    page.wait_for_function(_MAPS_DRAWN, arg=least, polling=100, timeout=timeout_ms)
+    wait_until(page, _MAPS_DRAWN, least, timeout_ms=timeout_ms)
 
 
 def import_relief(url: str, folder: Path, project_id: str) -> None:
@@ -151,8 +178,8 @@ def import_relief(url: str, folder: Path, project_id: str) -> None:
 
 def wait_for_metric_change(page, label: str, before: str, timeout_ms: int) -> None:
     """Until the metric card labelled `label` shows something other than `before`."""
-    page.wait_for_function(
-        """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+    wait_until(
+        page, """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
              .some(m => m.innerText.includes(label) &&
                         m.querySelector('[data-testid="stMetricValue"]').innerText !== before)""",
-        arg=[label, before], timeout=timeout_ms)
+        [label, before], timeout_ms=timeout_ms)

@@ -7,6 +7,7 @@ afterwards; where no server answers they skip, except when WARROOM_REQUIRE_PG=1 
 from __future__ import annotations
 
 import contextlib
+import json
 import datetime as dt
 import os
 import uuid
@@ -156,14 +157,57 @@ def cebrs_bytes(*changes: dict) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def plotly_values(array) -> list:
-    """A plotly JSON array as a list: plotly 7 sends numeric arrays as {"dtype", "bdata"} (base64)."""
-    import base64
+def vega_charts(at) -> list[dict]:
+    """Every Vega-Lite chart of an AppTest run, in page order, as its spec (a dict) with the rows of its
+    main data under "rows" (Streamlit sends a chart's top-level `data.values` apart, as Arrow; a layered
+    chart keeps its data in its first layer)."""
+    import io
 
-    import numpy as np
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
+    import pyarrow as pa
+    out = []
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if element.proto.HasField("data") and element.proto.data.data:
+            table = pa.ipc.open_stream(io.BytesIO(element.proto.data.data)).read_all()
+            rows = table.to_pandas().to_dict("records")
+        else:
+            first = spec.get("data") or (spec.get("layer") or [{}])[0].get("data") or {}
+            rows = list(first.get("values", []))
+        out.append({**spec, "rows": rows})
+    return out
+
+
+def map_specs(at) -> list[dict]:
+    """The maps among `vega_charts(at)`: each with "values", {area_code: row} of the KPI values joined to
+    its polygons (value, label, name, other), and "url", the GeoJSON it draws."""
+    out = []
+    for spec in vega_charts(at):
+        if spec.get("mark", {}).get("type") == "geoshape":
+            lookup = next(x for x in spec["transform"] if "lookup" in x)
+            values = {row["area_code"]: row for row in lookup["from"]["data"]["values"]}
+            out.append({**spec, "values": values, "url": spec["data"]["url"]})
+    return out
+
+
+def chart_marks(spec: dict) -> set[str]:
+    """The mark types of a Vega-Lite spec, its layers' (and their layers') included."""
+    mark = spec.get("mark")
+    own = {mark["type"] if isinstance(mark, dict) else mark} if mark else set()
+    return own.union(*(chart_marks(layer) for layer in spec.get("layer", [])))
+
+
+def chart_categories(spec: dict) -> list[str]:
+    """A bar or line chart's categories (bars top to bottom, quarters or years left to right), in order."""
+    return list(dict.fromkeys(r["category"] for r in sorted(spec["rows"], key=lambda r: (r["rank"], r["order"]))))
+
+
+def chart_series(spec: dict) -> dict[str, list]:
+    """A bar or line chart's values per series name, in category order (None where there is no data)."""
+    out: dict[str, list] = {}
+    for row in sorted(spec["rows"], key=lambda r: (r["rank"], r["order"])):
+        value = row["value"]
+        out.setdefault(row["series"], []).append(None if value is None or value != value else value)
+    return out
 
 
 @pytest.fixture

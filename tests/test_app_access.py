@@ -1,5 +1,4 @@
 """Sign-in and scope as a user meets them (AppTest), on SQLite and PostgreSQL."""
-import json
 import re
 from pathlib import Path
 
@@ -7,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.i18n import t
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, map_specs
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -37,13 +36,14 @@ def signed_in(name: str, query: dict | None = None) -> AppTest:
 
 def shows_the_form(at) -> bool:
     """The run stopped at the sign-in form: the HTML form posting to /sign-in, and no figure."""
-    return (not at.metric and not at.get("plotly_chart")
+    return (not at.metric and not at.get("vega_lite_chart")
             and any('action="/sign-in"' in h.proto.body for h in at.get("html")))
 
 
 def map_codes(at) -> set[str]:
-    charts = at.get("plotly_chart")
-    return {c for tr in json.loads(charts[0].proto.spec)["data"] for c in tr["locations"]} if charts else set()
+    """The area codes the page's map joins its values to (every area it draws, and all the data it sends)."""
+    maps = map_specs(at)
+    return set(maps[0]["values"]) if maps else set()
 
 
 def shown_text(at) -> str:
@@ -90,7 +90,7 @@ def test_a_governor_lands_on_their_province_and_sees_only_it():
 def test_url_tampering_gets_not_permitted_and_no_figure(query):
     at = signed_in("gov30", query)
     assert refused(at)
-    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    assert not at.metric and not at.get("vega_lite_chart") and not at.dataframe
     assert "เชียงใหม่" not in shown_text(at)  # nothing of Chiang Mai (50), not even its name
 
 
@@ -103,7 +103,7 @@ def test_the_refusal_offers_the_way_home():
 def test_a_district_officer_sees_only_their_district():
     at = signed_in("do3001")
     assert at.header[0].value == "อำเภอเมืองนครราชสีมา" and not refused(at)
-    assert not at.get("plotly_chart")
+    assert not map_specs(at)  # their district's profile, not a map
     at = signed_in("do3001", {"level": "district", "area": "3002"})
     assert refused(at) and not at.metric
 

@@ -9,8 +9,9 @@ from streamlit.testing.v1 import AppTest
 from data_access.reader import ScopedReader
 from data_access import db, queries
 from data_access.scope import EVERYONE
-from ui import fmt
+from ui import fmt, geo
 from ui.i18n import t
+from tests.conftest import map_specs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -34,11 +35,21 @@ def run(query: dict | None = None, page: str | None = None) -> AppTest:
 
 
 def map_spec(at) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    maps = map_specs(at)
+    assert len(maps) == 1, f"{len(maps)} maps on the page"
+    return maps[0]
 
 
 def map_locations(at) -> set[str]:
-    return {code for trace in map_spec(at)["data"] for code in trace["locations"]}
+    """The areas the map draws: its polygons are kept only where the lookup finds a value row."""
+    return set(map_spec(at)["values"])
+
+
+def geojson_codes(url: str) -> set[str]:
+    """The area codes of the GeoJSON file served at `url` (static/geo)."""
+    relative = url.removeprefix("app/static/geo/")
+    prop = "dist_code" if relative.startswith("districts/") else "prov_code"
+    return {f["properties"][prop] for f in json.loads((geo.GEO_DIR / relative).read_text())["features"]}
 
 
 def metric(at, key: str, lang: str = "th") -> str:
@@ -49,7 +60,8 @@ def test_province_view_shows_nakhon_ratchasima_and_its_32_districts(sqlite_url):
     at = run({"level": "province", "area": "30"})
     districts = queries.districts(db.engine_for(sqlite_url), "30")
     assert map_locations(at) == set(districts.dist_code) and len(districts) == 32
-    assert all(tr["geojson"] == "app/static/geo/districts/30.geojson" for tr in map_spec(at)["data"])
+    assert map_spec(at)["url"] == "app/static/geo/districts/30.geojson"  # only this province's file
+    assert map_locations(at) <= geojson_codes(map_spec(at)["url"])  # every district has its polygon there
     assert len(at.dataframe[-1].value) == 32 or any(len(df.value) == 32 for df in at.dataframe)
     markdown = " ".join(m.value for m in at.markdown)
     assert "**นครราชสีมา**" in markdown
@@ -63,7 +75,7 @@ def test_district_level_opens_the_district_profile(sqlite_url):
     subdistricts = queries.subdistrict_figures(ScopedReader(db.engine_for(sqlite_url), EVERYONE), "3001", __import__(
         "metrics.fiscal", fromlist=["FiscalQuarter"]).FiscalQuarter(2570, 1))
     assert any(len(df.value) == len(subdistricts) for df in at.dataframe)
-    assert not at.get("plotly_chart")  # a profile, not a map
+    assert not map_specs(at)  # a profile, not a map
 
 
 def test_unknown_area_falls_back_to_the_nation_with_a_notice():
@@ -132,9 +144,11 @@ def test_figures_agree_between_overview_province_view_and_profile():
 
 def test_national_map_spec_stays_small():
     at = run()
-    spec = at.get("plotly_chart")[0].proto.spec
-    assert len(spec.encode()) < 300_000
-    assert "coordinates" not in spec  # geometry is fetched from static/, never inlined
+    chart = next(c for c in at.get("vega_lite_chart") if '"geoshape"' in c.proto.spec)
+    spec, data = chart.proto.spec, chart.proto.data.data
+    assert len(spec.encode()) + len(data) < 300_000
+    assert "coordinates" not in spec and b"coordinates" not in data  # geometry is fetched from static/, never inlined
+    assert map_spec(at)["url"] == "app/static/geo/provinces.geojson" and "values" not in map_spec(at)["data"]
 
 
 def test_profile_page_without_an_area_offers_a_choice():

@@ -1,5 +1,4 @@
 """The app as a user gets it (AppTest): figures equal the data layer's, language, period, failures."""
-import json
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from metrics.fiscal import FiscalQuarter
 from ui import fmt
 from ui.i18n import t
 from data_access.seed import seed
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, map_specs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -106,12 +105,14 @@ def test_disbursement_gap_is_judged_against_the_target_due_mid_quarter(app_db):
 
 def test_the_map_carries_values_not_geometry(app_db):
     at = run_app()
-    chart = at.get("plotly_chart")[0]
-    spec = json.loads(chart.proto.spec)
-    traces = spec["data"]
-    assert all(tr["geojson"] == "app/static/geo/provinces.geojson" for tr in traces)
-    assert sum(len(tr["locations"]) for tr in traces) == 77  # Bangkok drawn as "no data" for PADME
-    assert len(chart.proto.spec.encode()) < 300_000
+    [spec] = map_specs(at)
+    assert spec["url"] == "app/static/geo/provinces.geojson" and "values" not in spec["data"]  # read by URL
+    assert len(spec["values"]) == 77  # every province has its value row, so every one is drawn
+    bangkok = spec["values"]["10"]  # Bangkok has no PADME: drawn as "no data"
+    assert bangkok["value"] is None and bangkok["label"] == t("no_data", "th")
+    chart = next(c for c in at.get("vega_lite_chart") if '"geoshape"' in c.proto.spec)
+    assert len(chart.proto.spec.encode()) + len(chart.proto.data.data) < 300_000
+    assert "coordinates" not in chart.proto.spec
 
 
 def test_a_source_without_data_yet_shows_no_data_not_a_crash(monkeypatch, tmp_path):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from tests.browser_support import (ARTIFACTS, ROOT, import_relief, require_chromium, streamlit_app,
-                                   wait_for_layout, wait_for_maps, wait_for_metric_change, wait_for_run)
+from tests.browser_support import (ARTIFACTS, MAP_AREAS, import_relief, map_area, require_chromium, streamlit_app,
+                                   wait_for_layout, wait_for_maps, wait_for_metric_change, wait_for_run,
+                                   wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -67,58 +66,21 @@ def test_language_period_and_kpi_are_clicked_into_the_url_and_restored(server, b
     again.close()
 
 
-def _pixel_of(lon: float, lat: float, box: dict, center: dict, zoom: float) -> tuple[float, float]:
-    """Where a point falls on a plotly `map` (maplibre, 512-px Web Mercator tiles) drawn in `box`."""
-    import math
-    world = 512 * 2 ** zoom
-
-    def project(lo, la):
-        return (lo + 180) / 360 * world, (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * world
-
-    x0, y0 = project(center["lon"], center["lat"])
-    x, y = project(lon, lat)
-    return box["x"] + box["width"] / 2 + (x - x0), box["y"] + box["height"] / 2 + (y - y0)
-
-
-def _hover_until(page, x: float, y: float, name: str, reach: int = 80, step: int = 10):
-    for radius in range(0, reach + 1, step):
-        for dx in range(-radius, radius + 1, step):
-            for dy in (-radius, radius) if abs(dx) != radius else range(-radius, radius + 1, step):
-                page.mouse.move(x + dx, y + dy)
-                try:  # plotly answers a move with its hover label, or with none off the polygon
-                    page.wait_for_function("name => [...document.querySelectorAll('.hoverlayer')]"
-                                           ".some(h => (h.textContent || '').includes(name))", arg=name, timeout=150)
-                    return x + dx, y + dy
-                except PlaywrightTimeout:
-                    continue
-    return None
-
-
 def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
-    import csv
-    from ui import geo
-
     page = browser.new_page(viewport={"width": 1600, "height": 1800})
     page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
     wait_for_run(page)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.scroll_into_view_if_needed()
+    page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
     wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "drill-1-nation.png"), full_page=True)
 
-    with (ROOT / "static" / "geo" / "provinces.csv").open(encoding="utf-8") as fh:
-        korat = next(r for r in csv.DictReader(fh) if r["prov_code"] == "30")
-        fh.seek(0)
-        codes = [r["prov_code"] for r in csv.DictReader(fh)]
-    view = geo.view(geo.bounds(codes), height_px=620)
-    x, y = _pixel_of(float(korat["label_lon"]), float(korat["label_lat"]), chart.bounding_box(),
-                     view["center"], view["zoom"])
-    # The colourbar narrows the plot area a little, so look around the estimate for the polygon
-    # whose tooltip names the province, then click it as a person would.
-    target = _hover_until(page, x, y, "นครราชสีมา")
-    assert target, "Nakhon Ratchasima not found under the mouse near its label point"
-    page.mouse.click(*target)
-    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    korat = map_area(page, "นครราชสีมา")
+    assert korat["inside"], korat
+    page.mouse.move(korat["x"], korat["y"])  # the tooltip names the province under the mouse
+    wait_until(page, "name => (document.querySelector('#vg-tooltip-element') || {}).textContent?.includes(name)",
+               "นครราชสีมา", timeout_ms=10_000)
+    page.mouse.click(korat["x"], korat["y"])
+    wait_until(page, "() => location.search.includes('area=30')", timeout_ms=30_000)
     wait_for_run(page)
     wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "drill-2-province-30.png"), full_page=True)
@@ -127,7 +89,7 @@ def test_click_a_province_on_the_map_then_back_by_breadcrumb(server, browser):
     assert page.locator('[data-testid="stException"]').count() == 0
 
     page.get_by_role("button", name="ประเทศไทย").click()
-    page.wait_for_function("location.search.includes('level=nation')", timeout=30_000)
+    wait_until(page, "() => location.search.includes('level=nation')", timeout_ms=30_000)
     wait_for_run(page)
     page.screenshot(path=str(ARTIFACTS / "drill-3-back-to-nation.png"), full_page=True)
     assert "area=" not in page.url
@@ -157,7 +119,7 @@ def test_a_governor_signs_in_lands_home_and_is_refused_elsewhere(accounts_server
     page.goto(accounts_server, wait_until="domcontentloaded")
     wait_for_run(page)
     _sign_in(page, "gov30", PASSWORDS["gov30"])
-    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_until(page, "() => location.search.includes('area=30')", timeout_ms=30_000)
     wait_for_run(page)
     page.screenshot(path=str(ARTIFACTS / "governor-home.png"), full_page=True)
     assert page.get_by_text("นครราชสีมา", exact=True).first.is_visible()
@@ -173,7 +135,7 @@ def test_a_governor_signs_in_lands_home_and_is_refused_elsewhere(accounts_server
     assert page.locator('[data-testid="stMetric"]').count() == 0
     assert "เชียงใหม่" not in page.inner_text("body")
     page.get_by_role("button", name="กลับไปพื้นที่ของฉัน").click()
-    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_until(page, "() => location.search.includes('area=30')", timeout_ms=30_000)
     wait_for_run(page)
     assert page.locator('[data-testid="stMetric"]').count() > 0
     page.close()
@@ -256,24 +218,9 @@ CUT_FIGURES = """() => [...document.querySelectorAll('[data-testid="stMetricValu
             v.closest('[data-testid="stMetric"]').querySelector('[data-testid="stMetricLabel"]').innerText.trim() + ')')"""
 
 
-# The map pages' areas, by the csv of label points and a code prefix: the provinces of the country,
-# the districts of Nakhon Ratchasima.
-MAPPED = {"overview": ("provinces.csv", "prov_code", ""), "home": ("districts.csv", "dist_code", "30")}
-OFF_THE_MAP = """(points) => {
-    const map = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')._fullLayout.map._subplot.map;
-    const box = map.getContainer().getBoundingClientRect();
-    return points.filter(([code, lon, lat]) => {
-        const p = map.project([lon, lat]);
-        return !(p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height);
-    }).map(([code]) => code);
-}"""
-
-
-def _label_points(csv_name: str, key: str, prefix: str) -> list:
-    import csv
-    with (ROOT / "static" / "geo" / csv_name).open(encoding="utf-8") as fh:
-        return [[r[key], float(r["label_lon"]), float(r["label_lat"])] for r in csv.DictReader(fh)
-                if r[key].startswith(prefix)]
+# The map pages, by the number of areas their first map draws: the provinces of the country, the
+# districts of Nakhon Ratchasima.
+MAPPED = {"overview": 77, "home": 32}
 
 
 @pytest.fixture(scope="module")
@@ -311,39 +258,28 @@ def test_a_tablet_gets_every_page_without_sideways_scrolling_and_44px_controls(s
                  "cut figures": page.evaluate(CUT_FIGURES)}
         if name in MAPPED:  # every area of the map can be seen, and so tapped
             wait_for_maps(page)
-            found["areas off the map"] = page.evaluate(OFF_THE_MAP, _label_points(*MAPPED[name]))
+            areas = page.evaluate(MAP_AREAS)
+            found["areas drawn"] = [] if len(areas) == MAPPED[name] else [len(areas)]
+            found["areas off the map"] = [a["label"] for a in areas if not a["inside"]]
         if any(found.values()):
             problems[name] = {k: v for k, v in found.items() if v}
     context.close()
     assert problems == {}
 
 
-def _map_pixel(page, lon: float, lat: float) -> dict:
-    """Where (lon, lat) is on the first map, in page pixels, from the map's own projection (exact,
-    whatever the colourbar or container width does to the plot area)."""
-    return page.evaluate("""([lon, lat]) => {
-        const map = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')._fullLayout.map._subplot.map;
-        const box = map.getContainer().getBoundingClientRect(), p = map.project([lon, lat]);
-        return {x: box.left + p.x, y: box.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height};
-    }""", [lon, lat])
-
-
 def test_a_tablet_drills_into_a_province_by_tapping_the_map_and_back_by_the_breadcrumb(server, browser):
-    import csv
     context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     page = context.new_page()
     page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
     wait_for_run(page)
-    page.locator('[data-testid="stPlotlyChart"]').first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.locator('[data-testid="stVegaLiteChart"]').first.evaluate("e => e.scrollIntoView({block: 'center'})")
     wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "tablet-tap-1-nation.png"))
 
-    with (ROOT / "static" / "geo" / "provinces.csv").open(encoding="utf-8") as fh:
-        korat = next(r for r in csv.DictReader(fh) if r["prov_code"] == "30")
-    spot = _map_pixel(page, float(korat["label_lon"]), float(korat["label_lat"]))
+    spot = map_area(page, "นครราชสีมา")
     assert spot["inside"], spot
     page.touchscreen.tap(spot["x"], spot["y"])
-    page.wait_for_function("location.search.includes('area=30')", timeout=30_000)
+    wait_until(page, "() => location.search.includes('area=30')", timeout_ms=30_000)
     wait_for_run(page)
     wait_for_maps(page)
     page.screenshot(path=str(ARTIFACTS / "tablet-tap-2-province-30.png"))
@@ -354,7 +290,7 @@ def test_a_tablet_drills_into_a_province_by_tapping_the_map_and_back_by_the_brea
     assert page.get_by_role("heading", name="แผนที่รายอำเภอ").is_visible()  # its districts' map
 
     crumbs.get_by_role("button", name="ประเทศไทย").tap()
-    page.wait_for_function("location.search.includes('level=nation')", timeout=30_000)
+    wait_until(page, "() => location.search.includes('level=nation')", timeout_ms=30_000)
     wait_for_run(page)
     page.screenshot(path=str(ARTIFACTS / "tablet-tap-3-back-to-nation.png"))
     assert "area=" not in page.url

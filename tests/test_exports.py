@@ -1,6 +1,5 @@
 """Exports: what the screen shows, readable back, formula-safe, scoped to the viewer, audited."""
 import io
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import exports
 from ui.i18n import t
+from tests.conftest import map_specs
 
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -41,7 +41,7 @@ def test_a_governors_export_holds_only_their_districts_and_is_audited(accounts_u
     assert files, "the page offers an Excel download"
     table = pd.read_excel(io.BytesIO(files[-1]), dtype={t("col_code", "th"): str})
     codes = set(table[t("col_code", "th")])
-    map_codes = {c for tr in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] for c in tr["locations"]}
+    map_codes = set(map_specs(at)[0]["values"])  # the areas the map draws
     assert codes == map_codes and all(c.startswith("30") for c in codes) and len(codes) == 32
     at.get("download_button")[1].click().run()
     from data_access import audit, db

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, import_relief, streamlit_app, wait_for_metric_change, wait_for_run
+from tests.browser_support import ARTIFACTS, import_relief, streamlit_app, wait_for_metric_change, wait_for_run, wait_until
 from ui.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -67,9 +67,9 @@ def test_the_wall_is_dark_readable_and_rotates_within_its_interval(server, brows
     page.goto(f"{server}/?kiosk=1&rotate={ROTATE}&embed=true&embed_options=dark_theme", wait_until="domcontentloaded")
     wait_for_run(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
-    page.wait_for_function("window.__titles.length > 0", timeout=30_000)
+    wait_until(page, "() => window.__titles.length > 0", timeout_ms=30_000)
     assert _titles_seen(page)[0][0] == PLAYLIST_TITLES[0]  # the wall starts at the playlist's first view
-    page.wait_for_function(f"({FONT_SIZES})().figures.length > 0", timeout=30_000)  # figures drawn
+    wait_until(page, f"() => ({FONT_SIZES})().figures.length > 0", timeout_ms=30_000)  # figures drawn
 
     # The room's view: no sidebar, no Streamlit toolbar, the dark theme, nothing wider than the wall.
     assert page.locator('[data-testid="stSidebar"]:visible').count() == 0
@@ -92,7 +92,7 @@ def test_the_wall_is_dark_readable_and_rotates_within_its_interval(server, brows
     # Rotation: the views come in the playlist's order, each after at least half the interval and
     # within the interval plus the time to draw (measured by the page, whatever this process does).
     for shown in range(2, len(PLAYLIST_TITLES) + 2):
-        page.wait_for_function(f"window.__titles.length >= {shown}", timeout=(ROTATE + SLACK) * 1000 + 5000)
+        wait_until(page, f"() => window.__titles.length >= {shown}", timeout_ms=(ROTATE + SLACK) * 1000 + 5000)
         wait_for_run(page)
         page.screenshot(path=str(ARTIFACTS / f"kiosk-1920x1080-{shown}.png"))
         assert page.evaluate("document.documentElement.scrollWidth") <= WALL["width"]

@@ -214,11 +214,6 @@ def test_literal_leaves_thai_and_plain_words_alone():
     assert fmt.literal("a\nb") == "a\\\nb" and fmt.literal("a\nb", breaks=False) == "a&#10;b"
 
 
-def test_plot_text_keeps_plotly_tags_out():
-    assert fmt.plot_text('<a href="http://evil.example">x</a> & <b>') == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; &amp; &lt;b&gt;'
-    assert fmt.plot_text("โคราช") == "โคราช" and fmt.plot_text(None) == ""
-
-
 def test_the_model_of_streamlit_catches_what_the_issue_saw():
     """The checker itself: unescaped, the hostile text would have made markup."""
     for source in (CORE, f"**{PROVINCE_TH}**", f"ชื่อ {USER}"):

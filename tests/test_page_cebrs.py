@@ -1,6 +1,5 @@
 """The CEBRS page (AppTest): what it shows equals what data_access + metrics give for the scope."""
 import io
-import json
 import re
 from pathlib import Path
 
@@ -14,8 +13,9 @@ from data_access.scope import EVERYONE, NATION, Area
 from metrics import cebrs as m
 from metrics.fiscal import FiscalQuarter
 from ui import loaders as ui_data
-from ui import exports, fmt
+from ui import exports, fmt, geo
 from ui.i18n import t
+from tests.conftest import chart_categories, chart_marks, chart_series, map_specs, vega_charts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/cebrs.py"
@@ -58,6 +58,11 @@ def table_with(at, *columns: str) -> pd.DataFrame:
     return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
 
 
+def value_axis_title(spec: dict) -> str:
+    encoding = spec["encoding"]
+    return next(encoding[axis]["title"] for axis in ("x", "y") if encoding[axis]["field"] == "value")
+
+
 def expected_projects(e, area, period):
     return m.as_of_quarter_end(cebrs.projects(ScopedReader(e, EVERYONE), area, period.year), period.end)
 
@@ -75,15 +80,18 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     assert metric(at, "cebrs_people") == fmt.count(h["beneficiary_people"])
     # 2. categories: table and chart
     cats = m.by_category(cebrs.by_category(ScopedReader(e, EVERYONE), area, period))
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = vega_charts(at)
     if len(cats):
         shown = table_with(at, t("cebrs_category", "th"))
         assert list(shown[t("cebrs_category", "th")]) == [t(f"cebrs_cat_{c}", "th") for c in cats.category]
         assert shown[t("cebrs_col_approved_mb", "th")].tolist() == pytest.approx(cats.approved_mb.tolist())
         assert shown[t("cebrs_col_disbursed_mb", "th")].tolist() == pytest.approx(cats.disbursed_mb.tolist())
-        bars = next(c for c in charts if c["data"][0]["type"] == "bar")
-        assert bars["data"][0]["y"] == pytest.approx(cats.approved_mb.tolist())
-        assert t("unit_mb", "th") in bars["layout"]["title"]["text"]
+        bars = next(c for c in charts if "bar" in chart_marks(c))
+        series = chart_series(bars)
+        assert chart_categories(bars) == [t(f"cebrs_cat_{c}", "th") for c in cats.category]
+        assert series[t("cebrs_series_approved", "th")] == pytest.approx(cats.approved_mb.tolist())
+        assert series[t("cebrs_series_disbursed", "th")] == pytest.approx(cats.disbursed_mb.tolist())
+        assert value_axis_title(bars) == t("unit_mb", "th")  # the chart says its unit
     # 4. status and time to disbursement
     rows = expected_projects(e, area, period)
     counts = m.status_counts(rows, period.end)
@@ -117,9 +125,11 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     assert list(shown[t("col_code", "th")]) == list(by_area.area_code)
     pd.testing.assert_series_equal(shown[t("cebrs_col_disbursed_pct", "th")].reset_index(drop=True),
                                    by_area.disbursed_pct.reset_index(drop=True), check_names=False)
-    maps = [c for c in charts if c["data"][0]["type"] == "choroplethmap"]
+    maps = map_specs(at)
     assert len(maps) == 2
-    assert {code for tr in maps[0]["data"] for code in tr["locations"]} == set(children.area_code)
+    for shown_map in maps:  # the child areas' polygons, joined to a value (or "no data") each
+        assert shown_map["url"] == geo.geometry_url(area.child_level, area.code if area.level == "province" else None)
+        assert set(shown_map["values"]) == set(children.area_code)
     need = m.budget_vs_need(children.merge(cebrs.need(ScopedReader(e, EVERYONE), area, period), on="area_code", how="left"))
     shown = table_with(at, t("cebrs_baht_per_household", "th"))
     assert shown[t("cebrs_baht_per_household", "th")].tolist() == pytest.approx(
@@ -200,10 +210,11 @@ def test_scoped_viewers_see_their_area_only(role, prov, dist):
         at.selectbox(key="demo_dist").set_value(dist).run()
     assert not at.exception, [x.message for x in at.exception]
     assert not at.error
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    codes = {code for c in charts if c["data"][0]["type"] == "choroplethmap" for tr in c["data"]
-             for code in tr["locations"]}
+    maps = map_specs(at)
+    codes = {code for spec in maps for code in spec["values"]}
     assert all(code.startswith(dist or prov) for code in codes)
+    if not dist:  # a governor's map draws their province's districts, no other polygons
+        assert maps and all(spec["url"] == geo.geometry_url("district", prov) for spec in maps)
     for df in at.dataframe:
         if t("cebrs_col_project_id", "th") in df.value.columns:
             assert df.value[t("cebrs_col_project_id", "th")].str[6:8].eq(prov).all()

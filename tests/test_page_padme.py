@@ -13,7 +13,7 @@ from metrics import kpis, padme as padme_metrics
 from metrics.fiscal import FiscalQuarter
 from ui import exports, fmt
 from ui.i18n import t
-from tests.conftest import plotly_values
+from tests.conftest import chart_series, vega_charts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PERIOD = FiscalQuarter(2569, 3)
@@ -62,9 +62,9 @@ def test_headline_and_tables_equal_the_data_layer(app_db, query, area):
 
 def test_the_s_curve_follows_the_rollups_and_the_target(app_db):
     at = open_page({})
-    import json
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)  # the S-curve comes first
-    series = {trace["name"]: plotly_values(trace["y"]) for trace in spec["data"]}
+    spec = vega_charts(at)[0]  # the S-curve comes first
+    assert "layer" in spec and {"line", "point"} <= {layer["mark"]["type"] for layer in spec["layer"]}
+    series = chart_series(spec)
     engine = db.engine_for(app_db)
     q2 = queries.rollup(ScopedReader(engine, EVERYONE), "padme", NATION, FiscalQuarter(2569, 2)).iloc[0]
     assert series[t("padme_curve_disbursed", "th")][1] == pytest.approx(100 * q2.disb_actual_baht / q2.budget_baht)

@@ -1,12 +1,9 @@
 """The SDG page (AppTest): the goals, one goal's indicators, benchmarking, exports, scope.
 
 Every figure on screen is checked against data_access.sdg + metrics.sdg for the same scope."""
-import base64
 import io
-import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,8 +13,9 @@ from data_access import db, queries
 from data_access import sdg as sdg_data
 from data_access.scope import EVERYONE, NATION, Area
 from metrics import sdg
-from ui import exports, sdg_view
+from ui import exports, fmt, geo, sdg_view
 from ui.i18n import t
+from tests.conftest import chart_categories, chart_marks, chart_series, map_specs, vega_charts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/sdg.py"
@@ -49,11 +47,11 @@ def expected(url: str, area: Area):
     return years[-1], status, sdg.goal_status(status, list(range(1, 18)))
 
 
-def array(value) -> list:
-    """A plotly spec array, plain or binary-encoded ({"dtype", "bdata"})."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return list(value)
+def target_rule(spec: dict) -> dict:
+    """The data row of a chart's dashed reference line: its value and label."""
+    layer = next(x for x in spec["layer"] if "rule" in chart_marks(x))
+    [row] = layer["data"]["values"]
+    return row
 
 
 def table(at, column: str) -> pd.DataFrame:
@@ -86,16 +84,23 @@ def check_goals_and_indicators(at, url: str, area: Area, goal: int = 1, lang: st
     assert ind[f"{t('sdg_value', lang)} {year}"].tolist() == pytest.approx(rows["value"].round(2).tolist())
     assert ind[t("rating", lang)].tolist() == [sdg_view.rating_text(r, lang) for r in rows["rating"]]
     assert ind[t("sdg_trend", lang)].tolist() == [sdg_view.trend_text(x, lang) for x in rows["trend"]]
-    # yearly charts: the area's values with the target as a reference line
-    lines = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    lines = [s for s in lines if s["data"][0]["type"] == "scatter"]
+    # yearly charts: the area's values with the target as a reference line, each under its indicator's title
+    lines = [s for s in vega_charts(at) if "line" in chart_marks(s)]
     assert len(lines) == len(rows)
+    heads = [m.value for m in at.markdown
+             if any(m.value.startswith(f"**{fmt.literal(code)} ") for code in rows["indicator_code"])]
+    assert len(heads) == len(rows)
     series = sdg_data.values(ScopedReader(e, EVERYONE), area, [2567, 2568, 2569, 2570])
-    for spec, r in zip(lines, rows.itertuples()):
+    for spec, head, r in zip(lines, heads, rows.itertuples()):
         own = series[series.indicator_code == r.indicator_code].sort_values("year")
-        assert array(spec["data"][0]["y"]) == pytest.approx(own["value"].tolist())
-        assert spec["layout"]["shapes"][0]["y0"] == r.target_value
-        assert r.indicator_code in spec["layout"]["title"]["text"]
+        assert chart_categories(spec) == [str(y) for y in own["year"]]
+        assert chart_series(spec)[t("sdg_value", lang)] == pytest.approx(own["value"].tolist())
+        rule = target_rule(spec)
+        assert rule["value"] == r.target_value
+        assert f"{r.target_value:g}" in rule["label"]
+        unit = sdg_view.unit_text(r.unit, lang)
+        assert head.startswith(f"**{fmt.literal(r.indicator_code)} ") and head.endswith(f"({fmt.literal(unit)})")
+        assert spec["layer"][0]["encoding"]["y"]["title"] == unit  # the values' axis says the unit
 
 
 def test_nation(sqlite_url):
@@ -103,14 +108,13 @@ def test_nation(sqlite_url):
     check_goals_and_indicators(at, sqlite_url, NATION)
     assert at.query_params["goal"] == "1"
     # the map: progress on the goal's first indicator for every province
-    maps = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    choro = [s for s in maps if s["data"][0]["type"] == "choroplethmap"][0]
-    assert sum(len(tr["locations"]) for tr in choro["data"]) == 77
+    choro = map_specs(at)[0]
+    assert choro["url"] == geo.geometry_url("province")
+    assert len(choro["values"]) == 77
     e = db.engine_for(sqlite_url)
     by_prov = sdg_data.values(ScopedReader(e, EVERYONE), NATION, [FY], "province")
     one = by_prov[by_prov.indicator_code == "1.a"].set_index("area_code")["value"]
-    z = dict(zip(array(choro["data"][-1]["locations"]), array(choro["data"][-1]["z"])))
-    assert z["30"] == pytest.approx(100 * sdg.progress(one["30"], 2.0, 15.0))
+    assert choro["values"]["30"]["value"] == pytest.approx(100 * sdg.progress(one["30"], 2.0, 15.0))
     # benchmarking at the nation: provinces ranked by goals on track
     ranking = table(at, t("sdg_n_on_track", "th"))
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
@@ -126,10 +130,9 @@ def test_province(sqlite_url):
     at = run({"level": "province", "area": "30"})
     area = Area("province", "30")
     check_goals_and_indicators(at, sqlite_url, area)
-    maps = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    choro = [s for s in maps if s["data"][0]["type"] == "choroplethmap"][0]
-    assert {c for tr in choro["data"] for c in tr["locations"]} == set(
-        queries.districts(db.engine_for(sqlite_url), "30")["dist_code"])
+    choro = map_specs(at)[0]
+    assert choro["url"] == geo.geometry_url("district", "30")
+    assert set(choro["values"]) == set(queries.districts(db.engine_for(sqlite_url), "30")["dist_code"])
     # benchmarking: rank within the northeast and the country on each goal
     e = db.engine_for(sqlite_url)
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
@@ -155,7 +158,7 @@ def test_province(sqlite_url):
 def test_district(sqlite_url):
     at = run({"level": "district", "area": "3001"})
     check_goals_and_indicators(at, sqlite_url, Area("district", "3001"))
-    assert not [c for c in at.get("plotly_chart") if "choroplethmap" in c.proto.spec]  # no children to map
+    assert not map_specs(at)  # no children to map
     e = db.engine_for(sqlite_url)
     meta = sdg_data.indicators(e)[["indicator_code", "goal", "target_value", "lower_bound"]]
     scores = sdg.area_goal_scores(sdg_data.values(ScopedReader(e, EVERYONE), Area("province", "30"), [FY], "district")

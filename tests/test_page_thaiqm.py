@@ -1,12 +1,10 @@
 """The ThaiQM page (AppTest on the seeded SQLite): every figure shown equals what data_access returns for
 the scope in view, at the nation, a province and a district; downloads read back to the table; scope."""
-import base64
 import io
 import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,8 +16,8 @@ from data_access.scope import EVERYONE, Area
 from metrics import thaiqm as m
 from metrics.fiscal import FiscalQuarter, elapsed_share
 from metrics.kpis import DIMENSIONS
-from tests.conftest import AS_OF, add_accounts
-from ui import exports, fmt
+from tests.conftest import AS_OF, add_accounts, chart_categories, chart_marks, chart_series, map_specs, vega_charts
+from ui import exports, fmt, geo
 from ui.loaders import child_names
 from ui.i18n import t
 
@@ -57,19 +55,21 @@ def metric(at, key: str, lang: str = "th") -> str:
     return next(x.value for x in at.metric if x.label == t(key, lang))
 
 
-def _decoded(value):
-    """Plotly sends numeric arrays as typed binary ({"dtype", "bdata"}); read them back as lists."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    if isinstance(value, dict):
-        return {k: _decoded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decoded(v) for v in value]
-    return value
-
-
 def charts(at) -> list[dict]:
-    return [_decoded(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+    """The page's Vega-Lite charts and maps, in page order (tests.conftest.vega_charts)."""
+    return vega_charts(at)
+
+
+def title(spec: dict) -> str:
+    return spec.get("title", {}).get("text", "")
+
+
+def chart_labels(spec: dict) -> list[str]:
+    """What a chart writes beside its marks: axis titles, series names (the legend), categories and texts."""
+    encodings = [spec.get("encoding", {})] + [layer.get("encoding", {}) for layer in spec.get("layer", [])]
+    axes = [e[axis]["title"] for e in encodings for axis in ("x", "y") if (e.get(axis) or {}).get("title")]
+    rows = [str(r[k]) for r in spec["rows"] for k in ("category", "series", "text")]
+    return axes + rows
 
 
 def table_with(at, column: str) -> pd.DataFrame:
@@ -111,12 +111,14 @@ def test_kpi_figures_equal_the_data_layer(engine, view):
 def test_dimensions_and_funnel_equal_the_data_layer(engine, view):
     at = run(VIEWS[view])
     row = expected_row(engine, AREAS[view])
-    dims_chart, funnel_chart = charts(at)[0]["data"][0], charts(at)[1]["data"][0]
-    assert dims_chart["type"] == "bar" and funnel_chart["type"] == "funnel"
-    assert dims_chart["x"] == [row[f"n_{d}"] for d in DIMENSIONS]
-    assert dims_chart["y"] == [t(f"dim_{d}", "th") for d in DIMENSIONS]
+    dims_chart, funnel_chart = charts(at)[0], charts(at)[1]
+    assert title(dims_chart) == t("thaiqm_dims_title", "th") and "bar" in chart_marks(dims_chart)
+    assert title(funnel_chart) == t("thaiqm_funnel_title", "th") and "bar" in chart_marks(funnel_chart)
+    assert list(chart_series(dims_chart).values()) == [[row[f"n_{d}"] for d in DIMENSIONS]]
+    assert chart_categories(dims_chart) == [t(f"dim_{d}", "th") for d in DIMENSIONS]
     stages = ["n_surveyed", "n_target", "n_in_progress", "n_helped", "n_self_resolved"]
-    assert funnel_chart["x"] == [row[s] for s in stages]
+    assert list(chart_series(funnel_chart).values()) == [[row[s] for s in stages]]
+    assert chart_categories(funnel_chart) == [t(f"thaiqm_stage_{s[2:]}", "th") for s in stages]  # top to bottom
 
     dims = table_with(at, t("dimension", "th"))
     assert list(dims[t("households", "th")]) == [row[f"n_{d}"] for d in DIMENSIONS]
@@ -133,12 +135,13 @@ def test_trend_shows_each_quarter_up_to_the_one_in_view(engine, view):
     period = FiscalQuarter(2569, 3)
     at = run(VIEWS[view], period)
     trend = q.year_trend(ScopedReader(engine, EVERYONE), AREAS[view], period)
-    lines = {tr["name"]: tr for tr in charts(at)[2]["data"]}
-    helped = lines[t("thaiqm_stage_helped", "th")]
-    assert helped["x"] == [FiscalQuarter(2569, n).label("th") for n in (1, 2, 3)]
-    assert helped["y"] == list(trend.n_helped)
-    assert lines[t("thaiqm_stage_self_resolved", "th")]["y"] == list(trend.n_self_resolved)
-    assert lines[t("thaiqm_stage_in_progress", "th")]["y"] == list(trend.n_in_progress)
+    chart = charts(at)[2]
+    assert "line" in chart_marks(chart)
+    lines = chart_series(chart)
+    assert chart_categories(chart) == [FiscalQuarter(2569, n).label("th") for n in (1, 2, 3)]
+    assert lines[t("thaiqm_stage_helped", "th")] == list(trend.n_helped)
+    assert lines[t("thaiqm_stage_self_resolved", "th")] == list(trend.n_self_resolved)
+    assert lines[t("thaiqm_stage_in_progress", "th")] == list(trend.n_in_progress)
     assert metric(at, "thaiqm_due") == fmt.pct(75.0)  # a finished Q3 owes three quarters of the year
 
 
@@ -159,12 +162,13 @@ def test_child_table_and_map_equal_the_data_layer(engine, sqlite_url, view):
     assert table.drop(present)[t("thaiqm_target", "th")].isna().all()  # no rows: no data, not 0
 
     shares = m.with_kpis(counts.reset_index())
-    mapped = {c: z for tr in charts(at)[3]["data"] if tr.get("colorbar") or tr.get("showscale") is not False
-              for c, z in zip(tr["locations"], tr["z"])}
+    [shown_map] = map_specs(at)
+    assert shown_map["url"] == geo.geometry_url(area.child_level, area.code)
+    mapped = {c: v["value"] for c, v in shown_map["values"].items() if v["value"] is not None}
     expected = dict(zip(shares.area_code, shares.share_health_pct))
     assert mapped == pytest.approx({c: v for c, v in expected.items() if pd.notna(v)})
-    located = {c for tr in charts(at)[3]["data"] for c in tr["locations"]}
-    assert located == set(names.area_code)
+    assert set(shown_map["values"]) == set(names.area_code)  # the others drawn as "no data"
+    assert all(v["label"] == t("no_data", "th") for c, v in shown_map["values"].items() if c not in mapped)
 
 
 def test_choosing_a_dimension_recolours_the_map_and_goes_into_the_url(engine):
@@ -173,8 +177,8 @@ def test_choosing_a_dimension_recolours_the_map_and_goes_into_the_url(engine):
     assert not at.exception
     counts = m.with_kpis(q.totals(ScopedReader(engine, EVERYONE), AREAS["province"], PERIOD, by="district"))
     expected = {c: v for c, v in zip(counts.area_code, counts.share_income_pct) if pd.notna(v)}
-    mapped = {c: z for tr in charts(at)[3]["data"] if tr.get("showscale") is not False
-              for c, z in zip(tr["locations"], tr["z"])}
+    [shown_map] = map_specs(at)
+    mapped = {c: v["value"] for c, v in shown_map["values"].items() if v["value"] is not None}
     assert mapped == pytest.approx(expected)
     assert at.query_params["thaiqm_dim"] == "income"
 
@@ -189,8 +193,9 @@ def test_district_shows_its_subdistricts_from_the_household_slice(engine):
     for d in DIMENSIONS:
         assert list(table[t(f"dim_{d}", "th")]) == list(subs[f"n_{d}"])
     assert int(table[t("thaiqm_target", "th")].sum()) == expected_row(engine, AREAS["district"])["n_target"]
-    bars = charts(at)[3]["data"][0]  # subdistricts have no boundaries: one bar each for the dimension
-    assert bars["type"] == "bar" and len(bars["y"]) == 25
+    assert not map_specs(at)  # subdistricts have no boundaries: one bar each for the dimension
+    bars = charts(at)[3]
+    assert "bar" in chart_marks(bars) and len(chart_categories(bars)) == 25
 
 
 @pytest.mark.parametrize("view, prefix", [("province", "thaiqm-districts-"), ("nation", "thaiqm-provinces-"),
@@ -215,7 +220,8 @@ def test_english_flips_every_label():
     texts = ([x.label for x in at.metric] + [s.value for s in at.subheader] + [s.label for s in at.selectbox]
              + [c.value for c in at.caption] + [x.value for x in at.markdown] + [at.title[0].value]
              + [str(c) for df in at.dataframe for c in df.value.columns]
-             + [json.dumps(c["layout"].get("title"), ensure_ascii=False) for c in charts(at)])
+             + [json.dumps(c.get("title"), ensure_ascii=False) for c in charts(at)]  # title and subtitle
+             + [label for c in charts(at) for label in chart_labels(c)])
     texts = [x for x in texts if x != "ภาษา / Language"]
     thai = [x for x in texts if THAI.search(x)]
     assert not thai, thai
@@ -235,4 +241,4 @@ def test_a_governor_is_refused_another_province_and_sees_their_own(sqlite_url, m
     at.session_state["drill"] = Area("province", "50")
     at.run()
     assert any(t("not_permitted", "th") in e.value for e in at.error)
-    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    assert not at.metric and not at.get("vega_lite_chart") and not at.dataframe

@@ -13,7 +13,7 @@ import pytest
 
 from data_access import accounts, db
 from data_access.seed import seed
-from tests.browser_support import ARTIFACTS, ROOT, AppServer, require_chromium, wait_for_run
+from tests.browser_support import ARTIFACTS, ROOT, AppServer, require_chromium, wait_for_maps, wait_for_run
 from tests.conftest import AS_OF, seeded_pg_schema
 
 pytestmark = pytest.mark.browser
@@ -119,7 +119,8 @@ def test_a_tablet_stays_signed_in_through_reloads_tabs_and_a_restart_until_disab
 
 
 def test_no_page_breaks_the_content_security_policy(browser, sqlite_url):
-    """The policy is strict enough to matter and loose enough for Streamlit, plotly's maps and the wall."""
+    """The policy is strict enough to matter (no eval: the charts' expressions run through
+    vega-interpreter) and loose enough for Streamlit, the maps, which fetch their GeoJSON, and the wall."""
     require_chromium()
     server = AppServer(sqlite_url, "streamlit-csp.log", WARROOM_AUTH="demo")
     base = server.start()
@@ -131,10 +132,12 @@ def test_no_page_breaks_the_content_security_policy(browser, sqlite_url):
                      "/?kiosk=1&embed=true&embed_options=dark_theme"):
             page.goto(base + path, wait_until="domcontentloaded")
             wait_for_run(page)
+            wait_for_maps(page, least=0)  # every chart drawn, every map with its areas
             assert page.locator('[data-testid="stException"]').count() == 0, path
             assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
         response = page.request.get(base + "/")
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert "'unsafe-eval'" not in response.headers["content-security-policy"]  # no JavaScript eval
     finally:
         context.close()
         server.stop()

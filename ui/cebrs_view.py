@@ -7,7 +7,6 @@ Blocks only format and lay out; the numbers come from metrics.cebrs.
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_access import access
@@ -15,13 +14,11 @@ from data_access.scope import Area
 from metrics import cebrs as m
 from metrics.kpis import BAHT_PER_MB, KPIS, Kpi
 
-from . import drill, loaders, exports, fmt, maps, panels
+from . import charts, drill, loaders, exports, fmt, maps, panels
 from .i18n import t
 from .shell import Context
 
 NEED_KPI = Kpi("cebrs_baht_per_household", "cebrs", "baht_per_household", "baht_hh", True)
-APPROVED_COLOUR, DISBURSED_COLOUR = "#0072B2", "#E69F00"  # Okabe–Ito blue and orange: colour-blind safe
-CHART_CONFIG = {"displayModeBar": False}
 
 
 def projects_at(ctx: Context, area: Area) -> pd.DataFrame:
@@ -90,18 +87,11 @@ def by_category(ctx: Context, area: Area) -> None:
             st.info(t("no_data", lang))
             return
         labels = [t(f"cebrs_cat_{c}", lang) for c in frame["category"]]
-        fig = go.Figure()
-        for column, series, colour, pattern in (("approved_mb", "cebrs_series_approved", APPROVED_COLOUR, ""),
-                                                ("disbursed_mb", "cebrs_series_disbursed", DISBURSED_COLOUR, "/")):
-            fig.add_trace(go.Bar(x=labels, y=frame[column].astype(float).tolist(), name=t(series, lang), marker_color=colour,
-                                 marker_pattern_shape=pattern,
-                                 text=[f"{t(series, lang)} {fmt.mb(v, lang, unit=False)}" for v in frame[column]],
-                                 textposition="outside", cliponaxis=False))
-        fig.update_layout(
-            title={"text": f"{t('cebrs_by_category', lang)} ({t('unit_mb', lang)})"},
-            barmode="group", yaxis_title=t("unit_mb", lang), legend={"orientation": "h", "y": -0.2},
-            margin={"l": 10, "r": 10, "t": 50, "b": 10}, height=420)
-        st.plotly_chart(fig, key=_key(area, ctx, "cat-chart"), config=CHART_CONFIG)
+        series = [charts.Series(t(name, lang), frame[column].tolist(),
+                                [fmt.mb(v, lang, unit=False) for v in frame[column]], colour)
+                  for column, name, colour in (("approved_mb", "cebrs_series_approved", charts.BLUE),
+                                               ("disbursed_mb", "cebrs_series_disbursed", charts.ORANGE))]
+        charts.show(charts.bars(labels, series, t("unit_mb", lang)), key=_key(area, ctx, "cat-chart"))
         shown = category_table(frame, lang)
         st.dataframe(shown, hide_index=True, width="stretch", column_config={
             t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
@@ -133,8 +123,8 @@ def by_area_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
                    f"{t('cebrs_map_click', lang)}")
         with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
             with st.container():
-                fig = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
-                maps.choropleth(fig, key=f"cebrs-map-{area.level}-{area.code}-{kpi.key}",
+                spec = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None)
+                maps.choropleth(spec, key=f"cebrs-map-{area.level}-{area.code}-{kpi.key}",
                                 on_click=lambda code: drill.go(Area(child, code)))
             with st.container():
                 shown = area_table(frame, lang)
@@ -213,8 +203,8 @@ def need_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
         st.caption(f"{t('cebrs_baht_per_household', lang)} · {ctx.period.label(lang)} · {sources}")
         with st.grid(2, min_column_width=maps.MIN_WIDTH, gap="medium"):  # stacked on a tablet
             with st.container():
-                fig = maps.figure(frame, NEED_KPI, child, lang, prov_code=area.code if child == "district" else None)
-                maps.choropleth(fig, key=f"cebrs-need-map-{area.level}-{area.code}-{NEED_KPI.key}",
+                spec = maps.figure(frame, NEED_KPI, child, lang, prov_code=area.code if child == "district" else None)
+                maps.choropleth(spec, key=f"cebrs-need-map-{area.level}-{area.code}-{NEED_KPI.key}",
                                 on_click=lambda code: drill.go(Area(child, code)))
             with st.container():
                 st.markdown(f"**{t('cebrs_flagged', lang)}**")

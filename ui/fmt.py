@@ -2,7 +2,6 @@
 counts, Thai dates, and text from the data (imports, reports, accounts, areas) shown exactly as typed."""
 from __future__ import annotations
 
-import html
 import math
 import re
 
@@ -43,6 +42,11 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 def pp(value: float | None, digits: int = 1) -> str:
     return DASH if _missing(value) else f"{value:+.{digits}f} pp"
+
+
+def decimal(value: float | None, digits: int = 2) -> str:
+    """A plain measured value (an SDG indicator in its own unit): thousands separators, fixed digits."""
+    return DASH if _missing(value) else f"{value:,.{digits}f}"
 
 
 def count(value: float | int | None) -> str:
@@ -98,9 +102,3 @@ def literal(text, breaks: bool = True) -> str:
         hard = breaks and any(rest for rest in lines[n:])
         out += ("\\\n" if hard else "&#10;") + line
     return out
-
-
-def plot_text(text) -> str:
-    """Text from the data for a plotly label, hover or title, which read a few HTML tags (<b>, <br>,
-    <a href>): & < > become character references, which plotly shows as the characters typed."""
-    return "" if _missing(text) else html.escape(str(text), quote=False)

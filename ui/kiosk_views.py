@@ -8,7 +8,6 @@ the wall and a governor's tablet never disagree.
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_access.scope import Area
@@ -30,8 +29,6 @@ MAP_KPI = {"overview": "padme_disbursed_pct", "padme": "padme_gap_pp", "cebrs": 
 LAGGING_SHOWN = 7
 MAP_FONT_PX = 24
 MAP_HEIGHT = 540
-MAP_WIDTH = 900  # px of plot a 1920-px wall gives the map (3/5 of the row, less the colour bar)
-WALL_BACKGROUND = "#0B1220"  # [theme.dark] backgroundColor in .streamlit/config.toml
 WALL_OUTLINE = "#94A3B8"
 
 
@@ -88,28 +85,18 @@ def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
     frame = loaders.children(ctx, kpi, area, ctx.period)
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True):
-        fig = maps.figure(frame, kpi, area.child_level, lang,
-                          prov_code=area.code if area.child_level == "district" else None, fit_width=MAP_WIDTH,
-                          height=MAP_HEIGHT)
-        st.plotly_chart(_wall_scale(fig), config={"displayModeBar": False, "staticPlot": True},
-                        key=f"kiosk-map-{area}-{kpi.key}")
+        # The wall's map: type sized in px for the room, no tap selection, outlines light enough that the
+        # darkest areas, the ones furthest behind, still stand out from a dark background.
+        spec = maps.figure(frame, kpi, area.child_level, lang,
+                           prov_code=area.code if area.child_level == "district" else None, height=MAP_HEIGHT,
+                           selectable=False, font_px=MAP_FONT_PX,
+                           outline=maps.OUTLINE if st.context.theme.type == "light" else WALL_OUTLINE)
+        maps.static(spec, key=f"kiosk-map-{area}-{kpi.key}")
     with right, st.container(border=True, height="stretch"):
         lagging, reference = panels.lagging(ctx, area, kpi, 0.0, LAGGING_SHOWN)
         st.markdown(f"**{t(kpi.key, lang)}**  \n{t('kiosk_lagging', lang)} "
                     f"({fmt.literal(drill.name(area, loaders.area_index(ctx.url), lang))} {fmt.by_unit(reference, kpi.unit, lang)})")
         st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))
-
-
-def _wall_scale(fig: go.Figure) -> go.Figure:
-    """The page's map for the wall: type sized in px for the room, the map's background the theme's
-    (a MapLibre style of one background layer: no tiles, so still offline), outlines light enough that
-    the darkest areas, the ones furthest behind, still stand out from a dark background."""
-    background = "#FFFFFF" if st.context.theme.type == "light" else WALL_BACKGROUND
-    fig.update_layout(font={"size": MAP_FONT_PX}, paper_bgcolor="rgba(0,0,0,0)",
-                      map_style={"version": 8, "sources": {}, "layers": [
-                          {"id": "background", "type": "background", "paint": {"background-color": background}}]})
-    fig.update_traces(colorbar={"tickfont": {"size": MAP_FONT_PX}, "thickness": 28}, marker_line_color=WALL_OUTLINE)
-    return fig
 
 
 def _exceptions(ctx: Context, area: Area) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_access import padme as padme_queries
@@ -11,7 +10,7 @@ from data_access.scope import Area
 from metrics import kpis, padme as padme_metrics
 from metrics.fiscal import FiscalQuarter, thai_date
 
-from . import exports, fmt, loaders, panels, urlstate
+from . import charts, exports, fmt, loaders, panels, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -60,16 +59,15 @@ def s_curve_chart(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     points = curve(ctx, area)
     x = [FiscalQuarter(ctx.period.year, q).label(lang) for q in points["quarter"]]
-    fig = go.Figure()
-    for column, key, dash in (("target_pct", "padme_curve_target", "dash"), ("committed_pct", "padme_curve_committed", "dot"),
-                              ("disbursed_pct", "padme_curve_disbursed", "solid")):
-        fig.add_trace(go.Scatter(x=x, y=points[column], name=t(key, lang), mode="lines+markers",
-                                 line={"dash": dash, "width": 3 if dash == "solid" else 2}))
-    fig.update_layout(yaxis={"title": "%", "range": [0, 105]}, height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.2})
+    series = [charts.Series(t(key, lang), points[column].tolist(), [fmt.pct(v) for v in points[column]], colour, dash,
+                            shape)
+              for column, key, colour, dash, shape in (
+                  ("target_pct", "padme_curve_target", charts.GREY, "dash", "square"),
+                  ("committed_pct", "padme_curve_committed", charts.ORANGE, "dot", "diamond"),
+                  ("disbursed_pct", "padme_curve_disbursed", charts.BLUE, "solid", "circle"))]
     st.subheader(t("padme_curve", lang))
     st.caption(f"% · {panels.as_of(ctx, 'padme')}")
-    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"padme-curve-{area}-{ctx.period.year}")
+    charts.show(charts.lines(x, series, "%", height=360, domain=(0, 105)), key=f"padme-curve-{area}-{ctx.period.year}")
 
 
 def breakdowns(ctx: Context, area: Area) -> None:
@@ -82,14 +80,12 @@ def breakdowns(ctx: Context, area: Area) -> None:
     urlstate.publish(padme_by=by)
     rows = loaders.padme.breakdown(ctx, area, ctx.period, by)
     names = [label(by, k, lang) for k in rows["key"]]
-    fig = go.Figure([go.Bar(y=names, x=rows["budget_baht"] / kpis.BAHT_PER_MB, orientation="h", name=t("padme_budget", lang)),
-                     go.Bar(y=names, x=rows["disb_actual_baht"] / kpis.BAHT_PER_MB, orientation="h",
-                            name=t("padme_curve_disbursed", lang))])
-    fig.update_layout(barmode="group", height=max(300, 34 * len(rows) + 80), xaxis={"title": t("padme_budget_mb_axis", lang)},
-                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.15})
+    series = [charts.Series(t(key, lang), money.tolist(), [fmt.mb(v, lang, unit=False) for v in money], colour)
+              for key, money, colour in (("padme_budget", rows["budget_baht"] / kpis.BAHT_PER_MB, charts.BLUE),
+                                         ("padme_curve_disbursed", rows["disb_actual_baht"] / kpis.BAHT_PER_MB,
+                                          charts.ORANGE))]
     st.caption(f"{t('padme_budget_mb_axis', lang)} · {panels.as_of(ctx, 'padme')}")
-    st.plotly_chart(fig, config={"displayModeBar": False}, key=f"padme-breakdown-{by}-{area}")
+    charts.show(charts.bars(names, series, t("padme_budget_mb_axis", lang)), key=f"padme-breakdown-{by}-{area}")
 
 
 def _table(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:

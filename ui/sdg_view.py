@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_access import access
@@ -19,7 +18,7 @@ from data_access.scope import NATION, Area
 from metrics import sdg
 from metrics.kpis import Kpi
 
-from . import drill, loaders, exports, fmt, maps, panels, urlstate
+from . import charts, drill, loaders, exports, fmt, maps, panels, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -215,20 +214,15 @@ def _line_chart(ctx: Context, area: Area, view: View, ind: dict) -> None:
     lang = ctx.lang
     unit = unit_text(ind["unit"], lang)
     rows = view.series[view.series["indicator_code"] == ind["indicator_code"]].sort_values("year")
-    fig = go.Figure(go.Scatter(x=rows["year"].tolist(), y=rows["value"].tolist(), mode="lines+markers", name=t("sdg_value", lang),
-                               hovertemplate="%{x}: %{y:.2f} " + fmt.plot_text(unit) + "<extra></extra>"))
+    values = dict(zip(rows["year"].astype(int), rows["value"]))
+    series = charts.Series(t("sdg_value", lang), [values.get(int(y)) for y in view.years],
+                           [f"{fmt.decimal(values.get(int(y)))} {unit}" for y in view.years])
     target = ind["target_value"]
-    fig.add_hline(y=target, line_dash="dash", line_color="#6B7280",
-                  annotation_text=f"{t('sdg_target_line', lang)} 2573: {target:g} {fmt.plot_text(unit)}",
-                  annotation_position="top left")
-    fig.update_layout(
-        title={"text": fmt.plot_text(f"{ind['indicator_code']} {ind[_name_col(lang)]} ({unit})")},
-        xaxis={"title": {"text": t("sdg_year_axis", lang)}, "tickmode": "array", "tickvals": list(view.years),
-               "tickformat": "d"},
-        yaxis={"title": {"text": fmt.plot_text(unit)}}, height=320, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        showlegend=False)
-    st.plotly_chart(fig, key=f"sdg-line-{area.level}-{area.code}-{ind['indicator_code']}",
-                    config={"displayModeBar": False})
+    # The title as text, not in the chart: a narrow column wraps it instead of cutting it.
+    st.markdown(f"**{fmt.literal(ind['indicator_code'])} {fmt.literal(ind[_name_col(lang)])}** ({fmt.literal(unit)})")
+    spec = charts.lines([str(y) for y in view.years], [series], unit, height=300,
+                        rule=(target, f"{t('sdg_target_line', lang)} 2573: {target:g} {unit}"))
+    charts.show(spec, key=f"sdg-line-{area.level}-{area.code}-{ind['indicator_code']}")
     st.caption(f"{t('sdg_chart_years', lang)} · {t('sdg_unit', lang)}: {fmt.literal(unit)} · {panels.as_of(ctx, 'sdg')}")
 
 
@@ -262,8 +256,8 @@ def _indicator_map(ctx: Context, area: Area, index: pd.DataFrame, view: View, in
             st.subheader(t(f"sdg_map_title_{child}", lang))
             st.caption(f"{fmt.literal(chosen)} {fmt.literal(ind[_name_col(lang)])} · {t('sdg_progress_pct', lang)} · {view.year} · "
                        f"{t('sdg_progress_note', lang)} · {panels.as_of(ctx, 'sdg')}")
-            fig = maps.figure(frame, PROGRESS, child, lang, prov_code=area.code if child == "district" else None)
-            maps.choropleth(fig, key=f"sdg-map-{area.level}-{area.code}-{chosen}",
+            spec = maps.figure(frame, PROGRESS, child, lang, prov_code=area.code if child == "district" else None)
+            maps.choropleth(spec, key=f"sdg-map-{area.level}-{area.code}-{chosen}",
                             on_click=lambda code: drill.go(Area(child, code)))
         with st.container(border=True):
             st.subheader(t("sdg_children_table", lang))

@@ -7,7 +7,6 @@ Loaders are cached by ThaiQM's data version, the viewer, the area and the quarte
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_access.scope import Area
@@ -15,16 +14,14 @@ from metrics import thaiqm as m
 from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
 from metrics.kpis import DIMENSIONS, Kpi
 
-from . import drill, loaders, exports, fmt, maps, panels, urlstate
+from . import charts, drill, loaders, exports, fmt, maps, panels, urlstate
 from .i18n import t
 from .shell import Context
 
-CONFIG = {"displayModeBar": False}
-BAR = "#0072B2"  # Okabe–Ito blue; every bar also carries its number as text
 LINES = {  # colour-blind safe (Okabe–Ito), each line also with its own dash, marker and legend text
-    "n_helped": ("#0072B2", "solid", "circle"),
-    "n_self_resolved": ("#E69F00", "dash", "square"),
-    "n_in_progress": ("#009E73", "dot", "diamond"),
+    "n_helped": (charts.BLUE, "solid", "circle"),
+    "n_self_resolved": (charts.ORANGE, "dash", "square"),
+    "n_in_progress": (charts.GREEN, "dot", "diamond"),
 }
 DIM_KEY = "thaiqm_dim"
 
@@ -65,16 +62,9 @@ def _chart_caption(ctx: Context, unit: str) -> None:
     st.caption(f"{t('thaiqm_unit', ctx.lang)}: {unit} · {ctx.period.label(ctx.lang)} · {panels.as_of(ctx, 'thaiqm')}")
 
 
-def _title(title: str, unit: str, ctx: Context, lang: str) -> str:
-    """A chart title with its unit and quarter on a second, smaller line (narrow columns stay readable)."""
-    return f"{title}<br><sup>{t('thaiqm_unit', lang)}: {unit} · {ctx.period.label(lang)}</sup>"
-
-
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title={"text": title, "font": {"size": 16}}, height=height,
-                      margin={"l": 8, "r": 72, "t": 64, "b": 8},
-                      showlegend=False)
-    return fig
+def _subtitle(unit: str, ctx: Context, lang: str) -> str:
+    """A chart's second, smaller title line: its unit and quarter (narrow columns stay readable)."""
+    return f"{t('thaiqm_unit', lang)}: {unit} · {ctx.period.label(lang)}"
 
 
 # --- 1. KPI 1 against its target ------------------------------------------------------------------
@@ -121,12 +111,10 @@ def dimensions(ctx: Context, area: Area, row: dict) -> None:
     dims = m.dimensions(row)
     labels = [t(f"dim_{d}", lang) for d in dims["dimension"]]
     text = [f"{fmt.count(n)} · {fmt.pct(p)}" for n, p in zip(dims["households"], dims["share_pct"])]
-    fig = go.Figure(go.Bar(x=dims["households"], y=labels, orientation="h", marker_color=BAR, text=text,
-                           textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title={"text": t("unit_households", lang)})
-    _layout(fig, _title(t("thaiqm_dims_title", lang), t("unit_households", lang), ctx, lang), 340)
-    st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-dims-{_slug(ctx, area)}")
+    unit = t("unit_households", lang)
+    spec = charts.bars(labels, [charts.Series(t("households", lang), dims["households"].tolist(), text)], unit,
+                       title=t("thaiqm_dims_title", lang), subtitle=_subtitle(unit, ctx, lang), height=300)
+    charts.show(spec, key=f"thaiqm-dims-{_slug(ctx, area)}")
     _chart_caption(ctx, t("unit_households", lang))
     st.caption(t("thaiqm_dims_note", lang))
     table = dimension_table(row, lang)
@@ -147,16 +135,13 @@ def dimension_map(ctx: Context, area: Area) -> None:
     if area.level == "district":
         frame = loaders.thaiqm.subdistricts(ctx, area.code, ctx.period)
         names = (frame.type_th + frame.name_th) if lang == "th" else frame.name_en
-        frame = frame.assign(label=names.map(fmt.plot_text))  # axis labels read HTML tags: names are data
-        title = _title(f"{t('thaiqm_dim_sub_title', lang)} {t(f'dim_{dimension}', lang)}", "%", ctx, lang)
-        # a subdistrict without target households has no share: a bare axis line labelled "—", not 0 %
-        fig = go.Figure(go.Bar(x=frame[kpi.column].fillna(0), y=frame["label"], orientation="h", marker_color=BAR,
-                               text=[fmt.pct(v) for v in frame[kpi.column]], textposition="outside",
-                               cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
-        fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title={"text": t("thaiqm_share", lang)})
-        _layout(fig, title, max(280, 28 * len(frame) + 80))
-        st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-subshare-{area.code}-{dimension}")
+        # a subdistrict without target households has no share: no bar, its text "—", not 0 %
+        spec = charts.bars(names.tolist(), [charts.Series(t("thaiqm_share", lang), frame[kpi.column].tolist(),
+                                                          [fmt.pct(v) for v in frame[kpi.column]])],
+                           t("thaiqm_share", lang),
+                           title=f"{t('thaiqm_dim_sub_title', lang)} {t(f'dim_{dimension}', lang)}",
+                           subtitle=_subtitle("%", ctx, lang))
+        charts.show(spec, key=f"thaiqm-subshare-{area.code}-{dimension}")
         _chart_caption(ctx, f"% · {fmt.DASH} {t('no_data', lang)}")
         return
     frame = loaders.thaiqm.children(ctx, area, ctx.period)
@@ -164,9 +149,9 @@ def dimension_map(ctx: Context, area: Area) -> None:
     st.markdown(f"**{t('thaiqm_dim_map_title', lang)} {t(f'dim_{dimension}', lang)} · "
                 f"{t(f'map_title_{child}', lang)}** (%)")
     _chart_caption(ctx, "%")
-    fig = maps.figure(frame[["area_code", "name_th", "name_en", kpi.column]], kpi, child, lang,
+    spec = maps.figure(frame[["area_code", "name_th", "name_en", kpi.column]], kpi, child, lang,
                       prov_code=area.code if child == "district" else None)
-    maps.choropleth(fig, key=f"thaiqm-map-{area.level}-{area.code}-{dimension}-{ctx.period.year}q{ctx.period.quarter}",
+    maps.choropleth(spec, key=f"thaiqm-map-{area.level}-{area.code}-{dimension}-{ctx.period.year}q{ctx.period.quarter}",
                     on_click=lambda code: drill.go(Area(child, code)))
 
 
@@ -188,11 +173,10 @@ def funnel(ctx: Context, area: Area, row: dict) -> None:
     labels = [t(f"thaiqm_stage_{s}", lang) for s in f["stage"]]
     text = [fmt.count(n) if s == "surveyed" else f"{fmt.count(n)} · {fmt.pct(p)}"
             for s, n, p in zip(f["stage"], f["households"], f["pct_of_target"])]
-    fig = go.Figure(go.Funnel(x=f["households"], y=labels, text=text, textinfo="text", marker_color=BAR,
-                              textposition="outside", cliponaxis=False,
-                              hovertemplate="%{y}: %{text}<extra></extra>"))
-    _layout(fig, _title(t("thaiqm_funnel_title", lang), t("unit_households", lang), ctx, lang), 340)
-    st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-funnel-{_slug(ctx, area)}")
+    unit = t("unit_households", lang)
+    spec = charts.bars(labels, [charts.Series(t("households", lang), f["households"].tolist(), text)], unit,
+                       title=t("thaiqm_funnel_title", lang), subtitle=_subtitle(unit, ctx, lang), height=300)
+    charts.show(spec, key=f"thaiqm-funnel-{_slug(ctx, area)}")
     _chart_caption(ctx, t("unit_households", lang))
     not_started = row.get("n_not_started")
     st.caption(f"{t('thaiqm_funnel_note', lang)} · {t('thaiqm_stage_not_started', lang)} {fmt.count(not_started)}")
@@ -210,17 +194,12 @@ def trend_chart(ctx: Context, area: Area) -> None:
     x = [FiscalQuarter(ctx.period.year, int(q)).label(lang) for q in frame["quarter"]]
     names = {"n_helped": t("thaiqm_stage_helped", lang), "n_self_resolved": t("thaiqm_stage_self_resolved", lang),
              "n_in_progress": t("thaiqm_stage_in_progress", lang)}
-    fig = go.Figure()
-    for column, (colour, dash, symbol) in LINES.items():
-        fig.add_trace(go.Scatter(x=x, y=frame[column], name=names[column], mode="lines+markers+text",
-                                 line={"color": colour, "dash": dash}, marker={"symbol": symbol, "size": 9},
-                                 text=[fmt.count(v) for v in frame[column]], textposition="top center",
-                                 hovertemplate=f"{names[column]} %{{x}}: %{{text}}<extra></extra>"))
-    _layout(fig, _title(f"{t('thaiqm_trend_title', lang)} · {t('fiscal_year', lang)} {ctx.period.year}",
-                        t("unit_households", lang), ctx, lang), 380)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
-    fig.update_yaxes(title={"text": t("unit_households", lang)}, rangemode="tozero")
-    st.plotly_chart(fig, config=CONFIG, key=f"thaiqm-trend-{_slug(ctx, area)}")
+    series = [charts.Series(names[column], frame[column].tolist(), [fmt.count(v) for v in frame[column]],
+                            colour, dash, shape) for column, (colour, dash, shape) in LINES.items()]
+    unit = t("unit_households", lang)
+    spec = charts.lines(x, series, unit, title=f"{t('thaiqm_trend_title', lang)} · {t('fiscal_year', lang)} {ctx.period.year}",
+                        subtitle=_subtitle(unit, ctx, lang), height=380, show_text=True)
+    charts.show(spec, key=f"thaiqm-trend-{_slug(ctx, area)}")
     _chart_caption(ctx, t("unit_households", lang))
 
 
