@@ -47,7 +47,7 @@ def map_locations(at) -> set[str]:
 
 def geojson_codes(url: str) -> set[str]:
     """The area codes of the GeoJSON file served at `url` (static/geo)."""
-    relative = url.removeprefix("app/static/geo/")
+    relative = url.removeprefix("app/static/geo/").split("?")[0]
     prop = "dist_code" if relative.startswith("districts/") else "prov_code"
     return {f["properties"][prop] for f in json.loads((geo.GEO_DIR / relative).read_text())["features"]}
 
@@ -60,7 +60,7 @@ def test_province_view_shows_nakhon_ratchasima_and_its_32_districts(sqlite_url):
     at = run({"level": "province", "area": "30"})
     districts = queries.districts(db.engine_for(sqlite_url), "30")
     assert map_locations(at) == set(districts.dist_code) and len(districts) == 32
-    assert map_spec(at)["url"] == "app/static/geo/districts/30.geojson"  # only this province's file
+    assert map_spec(at)["url"] == geo.geometry_url("district", "30")  # only this province's file
     assert map_locations(at) <= geojson_codes(map_spec(at)["url"])  # every district has its polygon there
     assert len(at.dataframe[-1].value) == 32 or any(len(df.value) == 32 for df in at.dataframe)
     markdown = " ".join(m.value for m in at.markdown)
@@ -148,7 +148,7 @@ def test_national_map_spec_stays_small():
     spec, data = chart.proto.spec, chart.proto.data.data
     assert len(spec.encode()) + len(data) < 300_000
     assert "coordinates" not in spec and b"coordinates" not in data  # geometry is fetched from static/, never inlined
-    assert map_spec(at)["url"] == "app/static/geo/provinces.geojson" and "values" not in map_spec(at)["data"]
+    assert map_spec(at)["url"] == geo.geometry_url("province") and "values" not in map_spec(at)["data"]
 
 
 def test_profile_page_without_an_area_offers_a_choice():

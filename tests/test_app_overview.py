@@ -10,7 +10,7 @@ from data_access import db, queries, settings
 from data_access.scope import EVERYONE, NATION
 from metrics import kpis
 from metrics.fiscal import FiscalQuarter
-from ui import fmt
+from ui import fmt, geo
 from ui.i18n import t
 from data_access.seed import seed
 from tests.conftest import AS_OF, map_specs
@@ -106,7 +106,7 @@ def test_disbursement_gap_is_judged_against_the_target_due_mid_quarter(app_db):
 def test_the_map_carries_values_not_geometry(app_db):
     at = run_app()
     [spec] = map_specs(at)
-    assert spec["url"] == "app/static/geo/provinces.geojson" and "values" not in spec["data"]  # read by URL
+    assert spec["url"] == geo.geometry_url("province") and "values" not in spec["data"]  # read by URL
     assert len(spec["values"]) == 77  # every province has its value row, so every one is drawn
     bangkok = spec["values"]["10"]  # Bangkok has no PADME: drawn as "no data"
     assert bangkok["value"] is None and bangkok["label"] == t("no_data", "th")

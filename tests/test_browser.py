@@ -21,7 +21,7 @@ def server(sqlite_url):
 def test_overview_renders_in_chromium(server, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1500})
     geometry = []
-    page.on("response", lambda r: geometry.append(r.status) if r.url.endswith("provinces.geojson") else None)
+    page.on("response", lambda r: geometry.append(r.status) if "/provinces.geojson?v=" in r.url else None)
     page.goto(f"{server}/?lang=th", wait_until="domcontentloaded")
     wait_for_run(page)
     page.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)

@@ -72,8 +72,12 @@ def test_split_files_are_small(split_files):
 
 
 def test_geometry_url_and_code_property():
-    assert geo.geometry_url("province") == "app/static/geo/provinces.geojson"
-    assert geo.geometry_url("district", "30") == "app/static/geo/districts/30.geojson"
+    import hashlib
+    url = geo.geometry_url("province")
+    assert url.startswith("app/static/geo/provinces.geojson?v=")
+    assert url.endswith(hashlib.sha256((geo.GEO_DIR / "provinces.geojson").read_bytes()).hexdigest()[:12])
+    assert geo.geometry_url("district", "30").startswith("app/static/geo/districts/30.geojson?v=")
+    assert geo.geometry_url("district", "30") != geo.geometry_url("district", "31")  # each file its own hash
     assert geo.code_property("province") == "prov_code"
     assert geo.code_property("district") == "dist_code"
     with pytest.raises(ValueError):

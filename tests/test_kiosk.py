@@ -13,7 +13,7 @@ from data_access import db, queries
 from data_access.scope import EVERYONE, NATION, Area
 from metrics import kpis
 from metrics.fiscal import FiscalQuarter, comparison_period
-from ui import fmt, kiosk
+from ui import fmt, geo, kiosk
 from ui.i18n import t
 from tests.conftest import map_specs
 
@@ -167,11 +167,11 @@ def test_every_kind_of_view_renders(wall_db, view):
     assert legend["labelFontSize"] >= 24 and legend["titleFontSize"] >= 24
     if view == "province:30":
         assert title(at).endswith("นครราชสีมา")
-        assert spec["url"] == "app/static/geo/districts/30.geojson"
+        assert spec["url"] == geo.geometry_url("district", "30")
         codes = set(spec["values"])
         assert "3001" in codes and all(c.startswith("30") for c in codes)  # the province's districts only
     else:
-        assert spec["url"] == "app/static/geo/provinces.geojson" and len(spec["values"]) == 77
+        assert spec["url"] == geo.geometry_url("province") and len(spec["values"]) == 77
 
 
 def test_the_wall_speaks_english_from_the_url(wall_db):

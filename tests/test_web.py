@@ -148,6 +148,25 @@ def test_every_response_carries_the_security_headers(client):
     assert "no-store" in client.get(forms.ROUTE).headers["cache-control"]
 
 
+def test_versioned_static_files_are_kept_a_year_and_others_an_hour():
+    """The maps' GeoJSON URL names its content (?v=, ui/geo.py): browsers keep it without asking again,
+    even on a reload (a governor's 4G pays it once); fonts and other static files are asked for again
+    after an hour; nothing else gets a Cache-Control from the middleware. (Through the real server and
+    nginx: tests/test_web_nginx.py.)"""
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from ui import geo
+    from web.headers import SecurityHeaders
+    plain = Starlette(routes=[Route("/{path:path}", lambda request: PlainTextResponse("x"))])
+    with TestClient(SecurityHeaders(plain), base_url=OWN) as c:
+        assert c.get("/" + geo.geometry_url("district", "30")).headers["Cache-Control"] == \
+            "public, max-age=31536000, immutable"
+        assert c.get("/app/static/fonts/sarabun-thai-400-normal.woff2").headers["Cache-Control"] == "public, max-age=3600"
+        assert "Cache-Control" not in c.get("/static/js/index.js").headers  # Streamlit's own say (hashed names)
+        assert "Cache-Control" not in c.get("/overview?v=1").headers
+
+
 def test_the_wall_alone_may_be_framed_by_the_configured_origins(client):
     answer = client.get("/healthz", params={"kiosk": "1"})
     assert "frame-ancestors 'self'" in answer.headers["content-security-policy"]

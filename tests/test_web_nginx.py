@@ -101,3 +101,15 @@ def test_the_front_compresses_streamlits_bundles_and_lets_browsers_keep_them(beh
     page = _open(urllib.request.Request(f"{base}/", headers={"Accept-Encoding": "gzip"}))
     assert page.headers["Content-Encoding"] == "gzip"
     assert "max-age=31536000" not in (page.headers.get("Cache-Control") or "")  # the page itself is never kept
+
+
+def test_the_front_lets_browsers_keep_the_map_geometry_as_the_app_says(behind_nginx):
+    """Through nginx, the geometry keeps the app's Cache-Control (a year, immutable, for a URL with its
+    content hash) and comes compressed; nginx adds no second Cache-Control or Expires of its own."""
+    from ui import geo
+    base, _ = behind_nginx
+    answer = _open(urllib.request.Request(f"{base}/{geo.geometry_url('province')}", headers={"Accept-Encoding": "gzip"}))
+    assert answer.status == 200 and answer.headers["Content-Encoding"] == "gzip"
+    assert answer.headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert answer.headers.get("Expires") is None
+    assert b'"FeatureCollection"' in gzip.decompress(answer.read())

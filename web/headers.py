@@ -54,6 +54,13 @@ def policy(frame_ancestors: str = "'none'") -> str:
 _INLINE = _inline_script_hashes()
 
 
+def static_cache_control(scope: Scope) -> str:
+    """Files of static/ (map geometry, fonts): a URL with its content's hash (`?v=`, ui/geo.py) is kept
+    a year and never asked for again, even on a reload; any other is kept an hour."""
+    versioned = bool(parse_qs(scope.get("query_string", b"").decode("latin-1")).get("v"))
+    return "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
+
+
 def _kiosk(scope: Scope) -> bool:
     return parse_qs(scope.get("query_string", b"").decode("latin-1")).get("kiosk", [""])[0] in ("1", "true")
 
@@ -83,6 +90,8 @@ class SecurityHeaders:
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 if request.url.scheme == "https":
                     headers["Strict-Transport-Security"] = "max-age=31536000"
+                if scope.get("path", "").startswith(f"{scope.get('root_path', '')}/app/static/"):
+                    headers["Cache-Control"] = static_cache_control(scope)
                 sets = [v for k, v in message["headers"] if k.lower() == b"set-cookie"]
                 if headers.get("content-type", "").startswith("text/html") \
                         and len(request.cookies.get(signin.CSRF_COOKIE, "")) < 32 \
