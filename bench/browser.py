@@ -184,6 +184,11 @@ def measure(db_url: str, repeats: int, sessions: int, workdir: Path) -> dict:
             if front.available():
                 with front.nginx([int(base.rsplit(":", 1)[1])], workdir / "front") as public:
                     results["front"] = _through_front(pw, public, repeats)
+            # Every page's caches are filled by now (the nation's PADME projects alone are ~90 MB).
+            results["rss_after_pages_mb"] = round(rss_mb(pid)[0], 1)
+        # Many people at once on the overview, in a server of their own: what a replica holds for its
+        # sessions, not what the page visits above left in its caches.
+        with server("serve.py", db_url, workdir / "bench-sessions.log") as (base, pid):
             pages = []
             for _ in range(sessions):  # many people at once: every page open and drawn together
                 page = browser.new_page(viewport={"width": 1600, "height": 1200})

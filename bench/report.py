@@ -118,8 +118,11 @@ def browser_table(run: dict) -> str:
          lambda b: f"{b['bytes_overview']['ws_bytes'] / KB:.0f} / {b['bytes_overview']['static_bytes'] / KB:.0f}"),
         ("drill-down bytes (KB)", lambda b: f"{b['bytes_drill'] / KB:.0f}"),
         ("server RSS, 1 session (MB)", lambda b: f"{b['rss_one_session_mb']:.0f}"),
-        ("server RSS, concurrent sessions (MB)", lambda b: f"{b['rss_' + str(b['sessions']) + '_sessions_mb']:.0f}"
-                                                          f" ({b['sessions']} sessions; peak {b['rss_peak_mb']:.0f})"),
+        ("server RSS after every page and the 4G runs (MB)",
+         lambda b: f"{b['rss_after_pages_mb']:.0f}" if "rss_after_pages_mb" in b else "–"),
+        ("server RSS, concurrent overview sessions in a fresh server (MB)",
+         lambda b: f"{b['rss_' + str(b['sessions']) + '_sessions_mb']:.0f}"
+                   f" ({b['sessions']} sessions; peak {b['rss_peak_mb']:.0f})"),
     ]
     for label, read in rows:
         lines.append(f"| {label} | " + " | ".join(read(f["browser"]) for f in run["databases"].values()) + " |")

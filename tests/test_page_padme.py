@@ -11,7 +11,7 @@ from data_access import db, padme, queries
 from data_access.scope import EVERYONE, NATION, Area
 from metrics import kpis, padme as padme_metrics
 from metrics.fiscal import FiscalQuarter
-from ui import exports, fmt
+from ui import exports, fmt, padme_view
 from ui.i18n import t
 from tests.conftest import chart_series, vega_charts
 
@@ -53,10 +53,11 @@ def test_headline_and_tables_equal_the_data_layer(app_db, query, area):
     assert shown[t("padme_indicator_met", "th")] == fmt.pct(
         padme_metrics.indicator_achievement(total.n_indicator_met, total.n_projects))
     rows = padme.projects(ScopedReader(engine, EVERYONE), area, PERIOD)
-    tables = [df.value for df in at.dataframe]
-    listing = next(tb for tb in tables if len(tb) == len(rows) and t("padme_col_id", "th") in tb.columns)
-    assert set(listing[t("padme_col_id", "th")]) == set(rows.project_id)
-    late = next(tb for tb in tables if len(tb) == int(rows.status.isin(["late", "at_risk"]).sum()))
+    late_rows = rows[rows.status.isin(["late", "at_risk"])]
+    tables = [df.value for df in at.dataframe if t("padme_col_id", "th") in df.value.columns]
+    late, listing = tables  # the first rows of each (padme_view.SHOWN_ROWS; the test above has the rest)
+    assert listing[t("padme_col_id", "th")].tolist() == rows.project_id.head(padme_view.SHOWN_ROWS).tolist()
+    assert late[t("padme_col_id", "th")].tolist() == late_rows.project_id.head(padme_view.SHOWN_ROWS).tolist()
     assert set(late[t("padme_col_status", "th")]) <= {t("padme_status_late", "th"), t("padme_status_at_risk", "th")}
 
 
@@ -89,6 +90,39 @@ def test_a_project_report_shows_every_field_of_the_padme_record(app_db):
     # FY2569's first quarter runs from 1 October 2568 BE (2025 CE).
     assert values[t("padme_f5", "th")] == t("padme_quarter_n", "th") + " 1 (1 ต.ค. 2568 - 31 ธ.ค. 2568)"
     assert len(at.tabs) == len(reports)
+
+
+def test_a_long_list_shows_its_first_rows_and_says_so_and_the_export_holds_every_row(app_db, monkeypatch,
+                                                                                      press_downloads):
+    """At the nation the list has every project of the year (80,000 at national scale): the page sends the
+    first SHOWN_ROWS, says how many there are, offers only those in the picker, and exports them all."""
+    files = []
+    monkeypatch.setattr(padme_view, "SHOWN_ROWS", 7)
+    monkeypatch.setattr(exports, "to_csv", lambda frame: files.append(frame) or b"")
+    at = open_page({})
+    every = padme.projects(ScopedReader(db.engine_for(app_db), EVERYONE), NATION, PERIOD)
+    assert len(every) > 7
+    late = every[every.status.isin(["late", "at_risk"])]
+    assert len(late) > 7
+    shown = [df.value[t("padme_col_id", "th")].tolist() for df in at.dataframe
+             if t("padme_col_id", "th") in df.value.columns]
+    assert shown == [late.project_id.head(7).tolist(), every.project_id.head(7).tolist()]  # late list, then all
+    captions = [c.value for c in at.caption]
+    for total in (len(late), len(every)):
+        assert t("padme_rows_shown", "th").format(shown="7", total=fmt.count(total)) in captions
+    assert at.selectbox(key="padme_project").options == [f"{pid} · {name}" for pid, name
+                                                         in zip(every.project_id.head(7), every.name.head(7))]
+    exported = next(f for f in files if len(f) == len(every))
+    assert set(exported[t("padme_col_id", "th")]) == set(every.project_id)
+
+
+def test_a_project_opened_by_its_link_is_offered_even_beyond_the_rows_shown(app_db, monkeypatch):
+    monkeypatch.setattr(padme_view, "SHOWN_ROWS", 3)
+    every = padme.projects(ScopedReader(db.engine_for(app_db), EVERYONE), NATION, PERIOD)
+    far = every.project_id.iloc[-1]
+    at = open_page({"padme_project": far})
+    assert at.selectbox(key="padme_project").value == far
+    assert len(at.selectbox(key="padme_project").options) == 4
 
 
 def test_the_excel_download_reads_back_to_the_table(app_db, monkeypatch, press_downloads):

@@ -102,13 +102,26 @@ def _table(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+# Rows a project table sends to the browser: a nation has some 80,000 projects, and listing them all
+# sent 12 MB over the websocket (a governor's 4G: over a minute). The first rows, the count, a search
+# to narrow them; the export buttons hold every row.
+SHOWN_ROWS = 200
+
+
+def _first_rows(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    if len(shown) <= SHOWN_ROWS:
+        return shown
+    st.caption(t("padme_rows_shown", lang).format(shown=fmt.count(SHOWN_ROWS), total=fmt.count(len(shown))))
+    return shown.head(SHOWN_ROWS)
+
+
 def late_projects(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     rows = loaders.padme.projects(ctx, area, ctx.period, "")
     late = rows[rows["status"].isin(["late", "at_risk"])]
     st.subheader(f"{t('padme_late_list', lang)} ({fmt.count(len(late))})")
     shown = _table(ctx, late)
-    st.dataframe(shown, hide_index=True, width="stretch", height=320,
+    st.dataframe(_first_rows(shown, lang), hide_index=True, width="stretch", height=320,
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]})
     exports.buttons(ctx, shown, f"padme-late-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
                     area, key=f"export-padme-late-{area}")
@@ -127,7 +140,7 @@ def project_table(ctx: Context, area: Area) -> None:
         if picked:
             st.session_state["padme_project"] = ids[picked[0]]
 
-    st.dataframe(shown, hide_index=True, width="stretch", height=420, key=f"padme-table-{area}",
+    st.dataframe(_first_rows(shown, lang), hide_index=True, width="stretch", height=420, key=f"padme-table-{area}",
                  on_select=_open, selection_mode="single-row",
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]}
                  | {shown.columns[6]: st.column_config.NumberColumn(format="%.1f")})
@@ -135,7 +148,11 @@ def project_table(ctx: Context, area: Area) -> None:
                     area, key=f"export-padme-{area}")
     urlstate.seed("padme_project", ids, None)
     names = dict(zip(rows.project_id, rows.name))  # one lookup per option, not a scan of the table
-    st.selectbox(t("padme_open", lang), ids, key="padme_project", index=None,
+    # the picker offers the rows shown (and a project opened by its link, wherever it is in the list)
+    options = ids[:SHOWN_ROWS]
+    if (opened := st.session_state.get("padme_project")) and opened not in options:
+        options = [*options, opened]
+    st.selectbox(t("padme_open", lang), options, key="padme_project", index=None,
                  format_func=lambda pid: f"{pid} · {names[pid]}")
     if chosen := st.session_state.get("padme_project"):
         urlstate.publish(padme_project=chosen)

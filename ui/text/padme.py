@@ -13,6 +13,10 @@ TEXT = {
     "padme_by_sdg_goal": ("เป้าหมาย SDG", "SDG goal"),
     "padme_budget_mb_axis": ("ล้านบาท", "million baht"),
     "padme_late_list": ("โครงการล่าช้าหรือมีความเสี่ยง", "Projects late or at risk"),
+    "padme_rows_shown": ("แสดง {shown} จาก {total} โครงการ · ค้นหาหรือเลือกจังหวัดเพื่อจำกัดรายการ · "
+                         "ไฟล์ส่งออกมีครบทุกโครงการ",
+                         "Showing {shown} of {total} projects · search or choose a province to narrow the list · "
+                         "the export holds them all"),
     "padme_table": ("รายการโครงการ", "Projects"),
     "padme_search": ("ค้นหาโครงการ หน่วยงาน หรือรหัส", "Search projects, agencies or IDs"),
     "padme_open": ("เปิดรายงานโครงการ", "Open a project's report"),
