@@ -7,7 +7,9 @@ with openssl). Everything else (compression, caching, headers, the websocket rou
 """
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import pwd
 import re
@@ -83,6 +85,18 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
                     "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
                     "-out", str(cert)], check=True, capture_output=True)
     return cert, key
+
+
+def spki(cert: Path) -> str:
+    """The base64 SHA-256 of the certificate's public key, for Chromium's
+    `--ignore-certificate-errors-spki-list`: Chromium then trusts the throw-away certificate as it would a
+    real one. (With Playwright's ignore_https_errors alone, every response carries a certificate error,
+    and Chromium keeps none of them in its disk cache: each reload would fetch the map's geometry again,
+    which a governor's browser, on the ministry's real certificate, does not.)"""
+    der = subprocess.run(["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True)
+    key = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=der.stdout, check=True,
+                         capture_output=True)
+    return base64.b64encode(hashlib.sha256(key.stdout).digest()).decode()
 
 
 def insecure_context() -> ssl.SSLContext:
