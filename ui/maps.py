@@ -61,9 +61,9 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
               for code, v, n, o in zip(frame["area_code"], frame[kpi.column], frame[own], frame[other])]
     unit = unit_label(kpi, lang)
     legend = {"title": unit, "orient": "bottom", "direction": "horizontal", "gradientLength": 220}
-    if font_px:
-        legend.update(labelFontSize=font_px, titleFontSize=font_px, gradientThickness=font_px,
-                      gradientLength=font_px * 14)
+    if font_px:  # the wall: a wide map, so the scale stands at its side and the country takes the height
+        legend.update(orient="right", direction="vertical", labelFontSize=font_px, titleFontSize=font_px,
+                      gradientThickness=font_px, gradientLength=int(height * 0.6))
     spec = {
         "width": "container", "height": height,
         "autosize": {"type": "fit", "contains": "padding"},
