@@ -18,7 +18,6 @@ import streamlit as st
 
 BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#6B7280"
 DASHES = {"solid": [], "dash": [6, 4], "dot": [2, 3]}
-SHAPES = {"circle": "circle", "square": "square", "diamond": "diamond"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Series:
     texts: Sequence[str] | None = None
     colour: str = BLUE
     dash: str = "solid"
-    shape: str = "circle"
+    shape: str = "circle"  # a Vega point shape: circle, square, diamond, …
 
 
 def _num(v) -> float | None:
@@ -79,18 +78,19 @@ def bars(categories: Sequence[str], series: Sequence[Series], axis_title: str, *
                    "axis": {"labelLimit": 260 if horizontal else 160, "labelAngle": 0}},
         val_axis: {"field": "value", "type": "quantitative", "title": axis_title,
                    "scale": {"zero": True, "nice": True}},
+        # the tooltip's rows are keyed by title: blank titles, one and two spaces, show the value alone
         "tooltip": [{"field": "category", "title": " "}, {"field": "series", "title": "  "},
                     {"field": "text", "title": axis_title}],
     }
     if len(series) > 1:
         encoding[offset] = {"field": "series", "type": "nominal", "sort": [s.name for s in series]}
-    text_mark = {"type": "text", "align": "left" if horizontal else "center",
-                 "baseline": "middle" if horizontal else "bottom", "dx" if horizontal else "dy": 4 if horizontal else -4}
-    n = max(1, len(order))
+    # the text beside the bar's end: to its right, or above it
+    text_mark = ({"type": "text", "align": "left", "baseline": "middle", "dx": 4} if horizontal
+                 else {"type": "text", "align": "center", "baseline": "bottom", "dy": -4})
     spec = {
         **_title(title, subtitle),
         "width": "container",
-        "height": height or (max(220, n * 26 * len(series) + 80) if horizontal else 380),
+        "height": height or (max(220, len(order) * 26 * len(series) + 80) if horizontal else 380),
         "data": {"values": _rows(categories, series)},
         "encoding": encoding,
         "layer": [
@@ -121,7 +121,6 @@ def lines(categories: Sequence[str], series: Sequence[Series], axis_title: str, 
         "x": {"field": "category", "type": "ordinal", "sort": order, "title": None, "axis": {"labelAngle": 0}},
         "y": y,
     }
-    shapes = [SHAPES.get(s.shape, "circle") for s in series]
     layers: list[dict] = [
         {"mark": {"type": "line", "strokeWidth": 2.5},
          "encoding": {"color": _colour(series),
@@ -132,7 +131,8 @@ def lines(categories: Sequence[str], series: Sequence[Series], axis_title: str, 
         {"mark": {"type": "point", "filled": True, "size": 70},
          "encoding": {"color": _colour(series),
                       "shape": {"field": "series", "type": "nominal", "sort": [s.name for s in series],
-                                "scale": {"domain": [s.name for s in series], "range": shapes},
+                                "scale": {"domain": [s.name for s in series],
+                                          "range": [s.shape for s in series]},
                                 "legend": _legend(series)},
                       "tooltip": [{"field": "series", "title": " "}, {"field": "category", "title": "  "},
                                   {"field": "text", "title": axis_title}]}},

@@ -3,8 +3,8 @@
 Why: maps read their GeoJSON by a relative URL that Streamlit serves from static/geo, so the chart spec
 carries no geometry and the browser caches it; a province's district map fetches only that province's
 file (made by static/geo/split_districts.py). The URL carries a hash of the file's content (`?v=`), so
-browsers may keep it for a year without asking again (web/headers.py) and a new file is a new URL. Framing an area is Vega's: the map's projection is fitted to
-the polygons it draws (ui/maps.py).
+browsers may keep it for a year without asking again (web/headers.py) and a new file is a new URL.
+Framing an area is Vega's: the map's projection is fitted to the polygons it draws (ui/maps.py).
 """
 from __future__ import annotations
 

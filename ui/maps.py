@@ -39,7 +39,7 @@ def _scale(kpi: Kpi) -> dict:
     return {"scheme": "blues"}
 
 
-def unit_label(kpi: Kpi, lang: str) -> str:
+def _unit_label(kpi: Kpi, lang: str) -> str:
     return {"pct": "%", "pp": "pp", "mb": t("unit_mb", lang), "count": t("unit_households", lang),
             "baht_hh": t("unit_baht_per_household", lang)}[kpi.unit]
 
@@ -56,10 +56,10 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
     map's width and `height`; `selectable` adds the tap selection `SELECTION` (off on the wall)."""
     other = "name_en" if lang == "th" else "name_th"
     own = "name_th" if lang == "th" else "name_en"
-    values = [{"area_code": str(code), "value": _number(v), "label": t("no_data", lang) if _number(v) is None else fmt.by_unit(v, kpi.unit, lang),
-               "name": str(n), "other": str(o)}
+    values = [{"area_code": str(code), "value": _number(v), "name": str(n), "other": str(o),
+               "label": t("no_data", lang) if _number(v) is None else fmt.by_unit(v, kpi.unit, lang)}
               for code, v, n, o in zip(frame["area_code"], frame[kpi.column], frame[own], frame[other])]
-    unit = unit_label(kpi, lang)
+    unit = _unit_label(kpi, lang)
     legend = {"title": unit, "orient": "bottom", "direction": "horizontal", "gradientLength": 220}
     if font_px:  # the wall: a wide map, so the scale stands at its side and the country takes the height
         legend.update(orient="right", direction="vertical", labelFontSize=font_px, titleFontSize=font_px,

@@ -4,9 +4,10 @@ The Content-Security-Policy is the strictest that Streamlit 1.67 and the app's c
 (tests/test_web_browser.py fails on any violation the browser reports): scripts from this site only,
 plus the one inline script of Streamlit's index.html by its hash, and WebAssembly (Streamlit compiles
 a WebAssembly module of its own), but no JavaScript eval: the charts are Vega-Lite, whose expressions
-Streamlit runs through vega-interpreter; styles inline (Streamlit's emotion CSS); images, fonts and map workers from this site, data:
-and blob:; no plugin, no foreign form target, no <base>. Framing is refused everywhere but on the wall
-(`?kiosk=1`), which the origins in `[web] kiosk_frame_ancestors` may frame (a signage player).
+Streamlit runs through vega-interpreter; styles inline (Streamlit's emotion CSS); images, fonts and
+map workers from this site, data: and blob:; no plugin, no foreign form target, no <base>. Framing is
+refused everywhere but on the wall (`?kiosk=1`), which the origins in `[web] kiosk_frame_ancestors` may
+frame (a signage player).
 HTML responses also hand the browser its CSRF cookie for the sign-in form (web/signin.py).
 """
 from __future__ import annotations
