@@ -1,4 +1,5 @@
-"""Loads the reference tables: areas from static/geo (DOPA codes) and the fiscal quarter calendar."""
+"""Loads the reference tables (areas from static/geo, DOPA codes; the fiscal quarter calendar) and
+names districts for display (`district_names`, the one rule every page, map, table and document uses)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -62,3 +63,29 @@ def load_reference(conn: Connection, only_if_empty: bool = False) -> bool:
                          "target_capital_pct": capital})
     conn.execute(insert(schema.fiscal_quarter), rows)
     return True
+
+
+def district_names(districts: pd.DataFrame) -> pd.DataFrame:
+    """How each district is named on screen and in documents: `display_th` and `display_en`, aligned
+    with `districts` (dist_code, prov_code, name_th, name_en, type_th and prov_name_en of every district
+    of the provinces it holds: a name is told apart from its province's other districts).
+
+    Thai writes the type before the name, as Thai does: อำเภอโนนแดง, เขตบางรัก.
+    English gives the name alone, as it names a province: "Non Daeng", "Bang Rak". The romanised type
+    (amphoe, khet, king amphoe) is Thai grammar, not English, and the breadcrumb, the table's column or
+    the map already says the area is a district. A name the English reader could mistake keeps more:
+    - the name of its own province takes "District", as official English writes it ("Phra Nakhon Si
+      Ayutthaya District", the capital district of the province of the same name);
+    - two districts of one province romanised alike (Ayutthaya's บางไทร and บางซ้าย, both "Bang Sai")
+      take their DOPA code, as Wikipedia's "Bang Sai District (1404)" does: "Bang Sai (1404)".
+    Districts of different provinces may share a name ("Chaloem Phra Kiat" in five): a district is
+    always shown under its province.
+    """
+    english = districts["name_en"].astype(str).str.strip()
+    key = english.str.casefold()
+    own_province = key == districts["prov_name_en"].astype(str).str.strip().str.casefold()
+    english = english.where(~own_province, english + " District")
+    twin = pd.DataFrame({"prov": districts["prov_code"], "key": key}).duplicated(keep=False)
+    english = english.where(~twin, english + " (" + districts["dist_code"].astype(str) + ")")
+    return pd.DataFrame({"display_th": districts["type_th"] + districts["name_th"], "display_en": english},
+                        index=districts.index)

@@ -1,13 +1,14 @@
 """Engines and schema creation: one code path for the embedded SQLite file and for PostgreSQL."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
 
-from . import schema
+from . import rollups, schema
 from .settings import DatabaseSettings, resolve
 
 
@@ -49,6 +50,10 @@ def upgrade(engine: Engine) -> list[str]:
     before = set(inspect(engine).get_table_names())
     schema.metadata.create_all(engine)
     with engine.begin() as conn:
+        for source, through in conn.execute(select(schema.data_version.c.source, schema.data_version.c.data_through)):
+            if isinstance(through, str):
+                through = dt.date.fromisoformat(through)
+            rollups.rebuild_to_date(conn, source, through)  # version 5: the comparison's base to date
         mark_schema(conn)
     return sorted(set(schema.metadata.tables) - before)
 

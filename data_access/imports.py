@@ -376,7 +376,9 @@ def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> d
         with writelock.source_transaction(engine, contract.source, float(import_limits()["wait_seconds"])) as conn:
             n_rows, districts = _import(conn, contract, path, started)
             rollups.rebuild(conn, contract.source, districts)
-            versions.bump(conn, contract.source, data_through(conn, contract.source, started.date()))
+            through = data_through(conn, contract.source, started.date())
+            versions.bump(conn, contract.source, through)
+            rollups.rebuild_to_date(conn, contract.source, through, districts)
             _log(conn, contract.source, path.name, user, started, n_rows, True, f"{contract.name}: {n_rows} rows")
     except writelock.Busy as busy:
         rejected: ImportRejected = ImportBusy(path.name, [Problem(0, "", "", str(busy))], 1)

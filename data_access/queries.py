@@ -17,6 +17,7 @@ from metrics import kpis
 from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of
 
 from . import schema as s
+from .areas import district_names
 from .db import select_frame
 from .reader import ByDistrict, ScopedReader
 from .scope import Area
@@ -49,13 +50,15 @@ def _aggregate(reader, area, by, table, dist_col, measures, where):
 
 
 def rollup(reader: ScopedReader, source: str, area: Area, period: FiscalQuarter,
-           by: str = "total") -> pd.DataFrame:
+           by: str = "total", through: dt.date | None = None) -> pd.DataFrame:
     """Summed rollup columns of one source for the area and quarter: one row for the whole area
-    (`by="total"`), or one per region, province or district inside it."""
-    t = s.ROLLUPS[source]
-    measures = [cast(func.sum(c), BigInteger).label(c.name) for c in t.c if c.name not in _KEYS]
+    (`by="total"`), or one per region, province or district inside it. With `through`, the quarter
+    cut at that day (the base of a running quarter's comparison; empty when no such cut is stored)."""
+    t = s.ROLLUPS[source] if through is None else s.ROLLUPS_TO_DATE[source]
+    measures = [cast(func.sum(c), BigInteger).label(c.name) for c in t.c if c.name not in (*_KEYS, "through")]
+    where = (t.c.fiscal_year == period.year, t.c.quarter == period.quarter)
     return _aggregate(reader, area, by, t, t.c.dist_code, measures,
-                      (t.c.fiscal_year == period.year, t.c.quarter == period.quarter))
+                      where if through is None else (*where, t.c.through == through))
 
 
 def sdg_values(reader: ScopedReader, area: Area, year: int, by: str = "total") -> pd.DataFrame:
@@ -137,12 +140,14 @@ def dataset_meta(engine: Engine) -> dict[str, str]:
 
 
 def area_index(engine: Engine) -> pd.DataFrame:
-    """Every district with its province and region: the reference for names, parents and validation."""
+    """Every district with its province and region: the reference for names, parents and validation.
+    `display_th` and `display_en` are the district's name as shown (areas.district_names)."""
     d, p = s.district, s.province
-    return select_frame(engine, select(
+    index = select_frame(engine, select(
         d.c.dist_code, d.c.prov_code, d.c.name_th, d.c.name_en, d.c.type_th, d.c.type_en,
         p.c.name_th.label("prov_name_th"), p.c.name_en.label("prov_name_en"),
         p.c.region4, p.c.region4_th).join(p, p.c.prov_code == d.c.prov_code).order_by(d.c.dist_code))
+    return index.join(district_names(index))
 
 
 def subdistrict_figures(reader: ScopedReader, dist_code: str, period: FiscalQuarter) -> pd.DataFrame:
@@ -174,9 +179,9 @@ def subdistrict_figures(reader: ScopedReader, dist_code: str, period: FiscalQuar
     return out.rename(columns={"subdist_code": "area_code"})
 
 
-def padme_target_due(reader: ScopedReader, period: FiscalQuarter) -> float | None:
-    """The national overall target due on the day PADME data runs through (pro rata mid-quarter):
-    the calendar's targets and PADME's data-through date, both reference data."""
+def padme_target_due(reader: ScopedReader, period: FiscalQuarter, through: dt.date | None = None) -> float | None:
+    """The national overall target due on the day PADME data runs through (pro rata mid-quarter), or
+    on `through`: the calendar's targets and PADME's data-through date, both reference data."""
     fq, dv = s.fiscal_quarter, s.data_version
     targets = reader.reference(select(fq.c.fiscal_year, fq.c.quarter, fq.c.target_overall_pct).where(
         fq.c.fiscal_year == period.year))
@@ -185,16 +190,18 @@ def padme_target_due(reader: ScopedReader, period: FiscalQuarter) -> float | Non
     if end is None:
         return None
     previous = by_quarter.get(period.quarter - 1, 0.0) if period.quarter > 1 else 0.0
-    through = reader.reference(select(dv.c.data_through).where(dv.c.source == "padme"))["data_through"]
-    through = None if through.empty or pd.isna(through.iloc[0]) else through.iloc[0]
-    elapsed = 1.0 if through is None else elapsed_share(period, pd.Timestamp(through).date())
+    if through is None:
+        found = reader.reference(select(dv.c.data_through).where(dv.c.source == "padme"))["data_through"]
+        through = None if found.empty or pd.isna(found.iloc[0]) else pd.Timestamp(found.iloc[0]).date()
+    elapsed = 1.0 if through is None else elapsed_share(period, through)
     return kpis.target_due(previous, end, elapsed)
 
 
 def kpi_frame(reader: ScopedReader, source: str, area: Area, period: FiscalQuarter,
-              by: str = "total") -> pd.DataFrame:
-    """One row per `by` area with the source's rollup sums and its KPI columns (metrics.kpis)."""
-    rolled = rollup(reader, source, area, period, by)
+              by: str = "total", through: dt.date | None = None) -> pd.DataFrame:
+    """One row per `by` area with the source's rollup sums and its KPI columns (metrics.kpis); with
+    `through`, the quarter cut at that day (see rollup)."""
+    rolled = rollup(reader, source, area, period, by, through)
     if source == "padme":
-        return kpis.padme(rolled, padme_target_due(reader, period))
+        return kpis.padme(rolled, padme_target_due(reader, period, through))
     return kpis.cebrs(rolled) if source == "cebrs" else kpis.thaiqm(rolled)

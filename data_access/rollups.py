@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import (BigInteger, Connection, and_, case, cast, delete, func, insert, literal,
-                        or_, select)
+import datetime as dt
+
+from sqlalchemy import (BigInteger, Connection, Date, SmallInteger, and_, case, cast, delete, func,
+                        insert, literal, or_, select)
+
+from metrics.fiscal import comparison, elapsed_share, fiscal_quarter_of
 
 from . import schema as s
 
@@ -54,8 +58,8 @@ def _padme_select():
         (p.c.dist_code, fq.c.fiscal_year, fq.c.quarter)
 
 
-def _cebrs_select():
-    c, fq = s.cebrs_project, s.fiscal_quarter
+def _cebrs_select(fq=s.fiscal_quarter):
+    c = s.cebrs_project
     disbursed = and_(c.c.disbursed_on.is_not(None), c.c.disbursed_on <= fq.c.end_date)
     cols = {
         "dist_code": c.c.dist_code, "fiscal_year": fq.c.fiscal_year, "quarter": fq.c.quarter,
@@ -72,8 +76,8 @@ def _cebrs_select():
         (c.c.dist_code, fq.c.fiscal_year, fq.c.quarter, c.c.category)
 
 
-def _thaiqm_select():
-    h, fq = s.thaiqm_household, s.fiscal_quarter
+def _thaiqm_select(fq=s.fiscal_quarter):
+    h = s.thaiqm_household
     end = fq.c.end_date
     resolved_by_end = and_(h.c.resolved_on.is_not(None), h.c.resolved_on <= end)
     cols = {
@@ -107,3 +111,71 @@ def rebuild(conn: Connection, source: str, dist_codes: Iterable[str] | None = No
     else:
         conn.execute(delete(table))
     conn.execute(insert(table).from_select(list(cols), sel.group_by(*group_by)))
+
+
+# --- the comparison's base, to date ----------------------------------------------------------------
+# A running quarter is compared with the same quarter of the year before cut at the same day
+# (metrics.fiscal.comparison). CEBRS and ThaiQM rows carry their dates, so the cut is exact: the same
+# sums as the rollup with the cut day in place of the quarter's end. PADME reports once a quarter, so
+# its money (disbursed, committed, the target) is interpolated between the base's previous quarter
+# and the base quarter by the share of the quarter elapsed; its counts and budget are the quarter's.
+_PADME_FLOWS = ("disb_target_baht", "disb_actual_baht", "disb_capital_baht", "committed_baht")
+
+
+def _cut(base, through: dt.date):
+    return select(literal(base.year, SmallInteger).label("fiscal_year"),
+                  literal(base.quarter, SmallInteger).label("quarter"),
+                  literal(through, Date).label("end_date")).subquery("cut")
+
+
+def _padme_to_date(base, through: dt.date):
+    r, r0 = s.rollup_padme.alias("r"), s.rollup_padme.alias("r0")
+    basis_points = int(round(elapsed_share(base, through) * 10000))
+    cols = {}
+    for c in s.rollup_padme.c:
+        if c.name in _PADME_FLOWS:
+            before = func.coalesce(r0.c[c.name], 0)
+            cols[c.name] = before + (r.c[c.name] - before) * basis_points // 10000
+        else:
+            cols[c.name] = r.c[c.name]
+    joined = r.outerjoin(r0, and_(r0.c.dist_code == r.c.dist_code, r0.c.fiscal_year == r.c.fiscal_year,
+                                  r0.c.quarter == r.c.quarter - 1))
+    sel = select(*[v.label(k) for k, v in cols.items()]).select_from(joined).where(
+        r.c.fiscal_year == base.year, r.c.quarter == base.quarter)
+    return cols, sel, r.c.dist_code, None
+
+
+def stored_cut(conn: Connection, source: str) -> dt.date | None:
+    """The day the source's to-date rows are cut at (None: none stored)."""
+    table = s.ROLLUPS_TO_DATE[source]
+    found = conn.execute(select(func.max(table.c.through))).scalar()
+    return dt.date.fromisoformat(found) if isinstance(found, str) else found
+
+
+def rebuild_to_date(conn: Connection, source: str, data_through: dt.date | None,
+                    dist_codes: Iterable[str] | None = None) -> None:
+    """Replace the source's to-date rows with the base of the comparison its newest quarter needs on
+    `data_through` (none when that quarter is complete). Only `dist_codes` when the cut is unchanged;
+    the PADME cut reads rollup_padme, so it runs after `rebuild`."""
+    if source not in s.ROLLUPS_TO_DATE:
+        return
+    table = s.ROLLUPS_TO_DATE[source]
+    cmp = None if data_through is None else comparison(fiscal_quarter_of(data_through), data_through)
+    if cmp is None or not cmp.to_date:
+        conn.execute(delete(table))
+        return
+    base, through = cmp.base, cmp.base_through
+    if source == "padme":
+        cols, sel, dist_col, group_by = _padme_to_date(base, through)
+    else:
+        cols, sel, dist_col, group_by = _BUILDERS[source](_cut(base, through))
+    codes = sorted(set(dist_codes)) if dist_codes is not None and stored_cut(conn, source) == through else None
+    if codes is not None:
+        conn.execute(delete(table).where(table.c.dist_code.in_(codes)))
+        sel = sel.where(dist_col.in_(codes))
+    else:
+        conn.execute(delete(table))
+    if group_by is not None:
+        sel = sel.group_by(*group_by)
+    sel = sel.add_columns(literal(through, Date).label("through"))
+    conn.execute(insert(table).from_select([*cols, "through"], sel))

@@ -12,7 +12,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, Date
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
-SCHEMA_VERSION = "4"  # bump with every change to the tables below; stored in dataset_meta
+SCHEMA_VERSION = "5"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")
@@ -28,8 +28,9 @@ ROLES = ("executive", "governor", "district_officer", "staff", "admin")
 # with a seed or init; the import log's accepted rows are written with their source's version bump.
 VERSIONED_BY = {
     "padme_project": ("padme",), "padme_report": ("padme",), "rollup_padme": ("padme",),
-    "cebrs_project": ("cebrs",), "rollup_cebrs": ("cebrs",),
-    "thaiqm_household": ("thaiqm",), "rollup_thaiqm": ("thaiqm",),
+    "rollup_padme_to_date": ("padme",),
+    "cebrs_project": ("cebrs",), "rollup_cebrs": ("cebrs",), "rollup_cebrs_to_date": ("cebrs",),
+    "thaiqm_household": ("thaiqm",), "rollup_thaiqm": ("thaiqm",), "rollup_thaiqm_to_date": ("thaiqm",),
     "sdg_value": ("sdg",), "import_log": SOURCES,
 }
 REFERENCE_TABLES = ("province", "district", "subdistrict", "fiscal_quarter", "sdg_goal", "sdg_indicator",
@@ -270,6 +271,22 @@ rollup_thaiqm = Table(
 )
 Index("ix_rollup_thaiqm_period", rollup_thaiqm.c.fiscal_year, rollup_thaiqm.c.quarter)
 
+
+def _to_date(rollup: Table) -> Table:
+    """The rollup's sums for one quarter cut at one day: the base of a running quarter's comparison
+    (metrics.fiscal.comparison; data_access.rollups.rebuild_to_date). One cut per source at a time."""
+    table = Table(f"{rollup.name}_to_date", metadata,
+                  *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable) for c in rollup.c),
+                  Column("through", Date, nullable=False))
+    Index(f"ix_{table.name}_period", table.c.fiscal_year, table.c.quarter, table.c.through)
+    return table
+
+
+rollup_padme_to_date = _to_date(rollup_padme)
+rollup_cebrs_to_date = _to_date(rollup_cebrs)
+rollup_thaiqm_to_date = _to_date(rollup_thaiqm)
+
+
 # --- bookkeeping -----------------------------------------------------------------------------------
 data_version = Table(
     "data_version", metadata,
@@ -386,3 +403,5 @@ audit_log = Table(
 Index("ix_audit_log_at", audit_log.c.at)
 
 ROLLUPS = {"padme": rollup_padme, "cebrs": rollup_cebrs, "thaiqm": rollup_thaiqm}
+ROLLUPS_TO_DATE = {"padme": rollup_padme_to_date, "cebrs": rollup_cebrs_to_date,
+                   "thaiqm": rollup_thaiqm_to_date}

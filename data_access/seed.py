@@ -20,6 +20,7 @@ from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of, fisc
 from . import clock, rollups, schema as s, versions
 from .areas import DEFAULT_DISBURSEMENT_TARGETS, load_reference
 from .db import create_schema, drop_schema, mark_schema
+from .history import fill as fill_history
 from .reference import NESDP13_MILESTONES, SDG_GOALS, SDG_INDICATORS
 
 SEED = 2570
@@ -209,7 +210,10 @@ def _padme(conn, rng, areas: _Areas, years, as_of: dt.date, per_year: int) -> No
                     break
                 elapsed = elapsed_share(fq, as_of)
                 partial = elapsed < 1.0
-                if rng.random() > (0.9 * elapsed ** 0.8 if partial else (0.97 if row.pace > 0.8 else 0.9)):
+                # Mid-quarter most projects have filed their figures so far (the ministry's field
+                # reporting), fewer in the quarter's first weeks.
+                full = 0.97 if row.pace > 0.8 else 0.9
+                if rng.random() > (full * min(1.0, 0.4 + elapsed) if partial else full):
                     continue  # not reported (yet)
                 tpct = DEFAULT_DISBURSEMENT_TARGETS[q][2 if btype == "capital" else 1] / 100
                 share = min(1.0, max(share_prev, tpct * row.pace * noise[i, q - 1]))
@@ -399,6 +403,8 @@ def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
         for source in s.SOURCES:
             rollups.rebuild(conn, source)
             versions.bump(conn, source, as_of)
+            rollups.rebuild_to_date(conn, source, as_of)
+    fill_history(engine, as_of, progress)  # the weekly review's past weeks (data_access/history.py)
     progress(1.0, "done")
 
 

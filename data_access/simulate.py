@@ -6,11 +6,14 @@ the rollups rebuilt and the versions bumped exactly as for a real One Data expor
 shows is what an import would have produced.
 
 The simulated clock starts at the data's as-of date (the newest `data_through` of PADME, CEBRS and
-ThaiQM, or today) and advances one day a step, but never past the end of that fiscal quarter: the app
-offers the quarters up to the newest `data_through`, so crossing the quarter's end would switch the
-war room to a new, almost empty quarter (and a new fiscal year's projects would have to be invented).
-At the quarter's end the clock stops and the figures keep growing towards the year's targets. A
-restart continues from where the data stands.
+ThaiQM, or today) and advances one day a step, but never past today (`clock.today()`, Bangkok's date)
+nor past the end of that fiscal quarter: data dated in the future would be "as of" a day that has not
+come (the app's freshness, the target due and the weekly review would all read it), and the app offers
+the quarters up to the newest `data_through`, so crossing the quarter's end would switch the war room to
+a new, almost empty quarter (and a new fiscal year's projects would have to be invented). When the clock
+reaches today or the quarter's end it stays there and the figures keep growing towards the year's
+targets; a report is never stamped later than this moment, and rows dated after the step's day (a file
+imported with future dates) are left alone. A restart continues from where the data stands.
 
 A CEBRS project's money has one date (its latest payment), so topping one up moves that date: only
 projects first paid this quarter get more money, and older ones can only complete; earlier quarters'
@@ -122,6 +125,11 @@ def _open(engine: Engine, name: str, year: str, fy: int, dists: list[str], statu
                  .order_by(*(t.c[k] for k in contract.key)))
 
 
+def _dated_by(row: dict, day: dt.date, *columns: str) -> bool:
+    """Whether none of the row's dates is after `day` (an update must not move a date before them)."""
+    return all(row[c] is None or row[c] <= day for c in columns)
+
+
 def _cebrs_serial(engine: Engine, fy: int) -> int:
     """How many projects the simulator has approved this year: the next one's serial number."""
     c = s.cebrs_project
@@ -215,26 +223,37 @@ class Simulator:
     def __init__(self, engine: Engine, rows: int = 50, seed: int | None = None):
         self.engine, self.rows, self.rng = engine, rows, random.Random(seed)
         self.start = start_date(engine)
-        self.quarter = fiscal_quarter_of(self.start)
+        self.quarter = fiscal_quarter_of(min(self.start, clock.today()))
         self.steps = 0
+
+    def day(self) -> dt.date:
+        """The next step's day: one on from the last, but never past the quarter's end nor today."""
+        next_day = self.start + dt.timedelta(days=(self.steps + 1) * DAYS_PER_STEP)
+        return min(next_day, self.quarter.end, clock.today())
 
     def step(self) -> dict:
         """Write one step; returns the day, the province, the rows written per contract and the versions."""
         fq, rng, n = self.quarter, self.rng, self.rows
-        now = min(self.start + dt.timedelta(days=(self.steps + 1) * DAYS_PER_STEP), fq.end)
+        now = self.day()
         province = rng.choice(_provinces(self.engine, fq.year))
         subs = _subdistricts(self.engine, province["prov_code"])
         dists = sorted({sub["dist_code"] for sub in subs})
         candidates = _padme_candidates(self.engine, fq, dists)
         targets = _targets(self.engine, fq)
         reports = [_padme_report(rng, row, fq, now, targets) for row in rng.sample(candidates, min(n, len(candidates)))]
-        open_cebrs = _open(self.engine, "cebrs", "fiscal_year", fq.year, dists, ("approved", "in_progress"))
+        moment = clock.bangkok_now().replace(tzinfo=None)  # reports carry Bangkok clock times
+        reports = [{**r, "reported_at": min(r["reported_at"], moment)} for r in reports]
+        open_cebrs = [row for row in _open(self.engine, "cebrs", "fiscal_year", fq.year, dists,
+                                           ("approved", "in_progress"))
+                      if _dated_by(row, now, "approved_on", "disbursed_on")]
         cebrs = [_cebrs_update(rng, row, fq, now) for row in rng.sample(open_cebrs, min(n, len(open_cebrs)))]
         if subs and rng.random() < NEW_CEBRS_CHANCE:
             serial = _cebrs_serial(self.engine, fq.year)
             cebrs += [_cebrs_new(rng, fq, now, rng.choice(subs), province["region"], serial + k + 1)
                       for k in range(rng.randint(1, 3))]
-        households = _open(self.engine, "thaiqm", "survey_year", fq.year, dists, ("target", "in_progress"))
+        households = [row for row in _open(self.engine, "thaiqm", "survey_year", fq.year, dists,
+                                           ("target", "in_progress"))
+                      if _dated_by(row, now, "started_on")]
         working = [h for h in households if h["status"] == "in_progress"]
         waiting = [h for h in households if h["status"] == "target"]
         resolve = min(len(working), (n + 1) // 2)

@@ -4,8 +4,10 @@ The rollups always hold the present; a meeting asks what changed since last week
 alone cannot answer. Once a week (`python -m data_access snapshot`, or the first view in a new week)
 the KPI of every area — nation, regions, provinces, districts — for the newest quarter with data is
 stored under the week's Monday, with the set of late and at-risk PADME projects. Taking a week again
-replaces it. Reads run through the ScopedReader like every other page's query; a note is written
-only where `access.allowed(viewer, "write_note", area)`.
+replaces it. A demo seed also stores the weeks before its as-of week, as its data stood then
+(data_access.history), so a fresh demo's first meeting has weeks to compare with. Reads run through the
+ScopedReader like every other page's query; a note is written only where
+`access.allowed(viewer, "write_note", area)`.
 """
 from __future__ import annotations
 

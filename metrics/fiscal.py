@@ -60,13 +60,43 @@ class FiscalQuarter:
 
 
 def comparison_period(fq: FiscalQuarter) -> FiscalQuarter:
-    """The quarter a KPI's change is measured against.
+    """The quarter a KPI's change is measured against: the same quarter of the fiscal year before.
 
-    The previous quarter within the same fiscal year; for Q1, the Q1 of the year before, because
-    the year's figures are cumulative and restart every October (Q1 against last year's Q4 would
-    show every province collapsing).
+    The war room's figures are cumulative over the fiscal year (disbursed so far of the year's budget,
+    households helped so far of the year's target) and restart every October, so the only like-for-
+    like comparison is the same point of last year's year: Q2 against last year's Q2, never against
+    this year's Q1 (which would show every province improving) nor Q1 against last year's Q4 (which
+    would show every province collapsing).
     """
-    return fq.previous() if fq.quarter > 1 else FiscalQuarter(fq.year - 1, 1)
+    return FiscalQuarter(fq.year - 1, fq.quarter)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a quarter's figures are compared with: `base`, cut at `base_through` when the quarter
+    is still running (its data runs to `through`), or whole when both quarters are complete."""
+
+    period: FiscalQuarter
+    base: FiscalQuarter
+    through: dt.date | None = None       # the running quarter's data ends on this day; None: complete
+    base_through: dt.date | None = None  # the same day of `base`; None: the whole of `base`
+
+    @property
+    def to_date(self) -> bool:
+        return self.base_through is not None
+
+
+def comparison(period: FiscalQuarter, data_through: dt.date | None) -> Comparison:
+    """The like-for-like rule for every change the war room shows (cards, maps, rankings, the wall,
+    briefs): a quarter is compared with the same quarter of the year before (comparison_period); a
+    quarter still running on `data_through` (the source's newest data) with that quarter to the same
+    date a year before: Q1 2570 to 6 Dec 2026 against Q1 2569 to 6 Dec 2025 (a 29 February against
+    the 28th)."""
+    base = comparison_period(period)
+    if data_through is None or not period.start <= data_through < period.end:
+        return Comparison(period, base)
+    day = 28 if (data_through.month, data_through.day) == (2, 29) else data_through.day
+    return Comparison(period, base, data_through, data_through.replace(year=data_through.year - 1, day=day))
 
 
 def fiscal_quarter_of(day: dt.date) -> FiscalQuarter:

@@ -12,7 +12,7 @@ def render(ctx: shell.Context) -> None:
     if not slides:
         st.error(t("kiosk_nothing", ctx.lang))
         return
-    kiosk.rotation(slides, interval, ctx.lang, lambda slide, i, n, every: kiosk_views.render(ctx, slide, i, n, every))
+    kiosk.rotation(slides, interval, ctx.lang, lambda slide, i, n: kiosk_views.render(ctx, slide, i, n))
 
 
 shell.page(render, wall=True)

@@ -17,7 +17,7 @@ class Headline:
     label: str
     now: str
     then: str
-    change: str              # signed, e.g. "+3.1", or "—" when either side is missing
+    change: str              # signed in its unit (ui.fmt.delta), e.g. "+3.1 pp", or "no data"
     note: str = ""           # the meeting's note of this week, "" when none
 
 
@@ -25,7 +25,12 @@ class Headline:
 class Mover:
     name: str                # area name in the viewer's language
     now: str                 # formatted as on the page
-    change: float            # in the KPI's unit (points for percentages)
+    change: float            # in the KPI's unit (points for percentages): the movers chart's bar
+    shown: str = ""          # the change as the page shows it (ui.fmt.delta, "+3.1 pp"); "" = "+3.1"
+
+    @property
+    def change_text(self) -> str:
+        return self.shown or f"{self.change:+.1f}"
 
 
 @dataclass(frozen=True)

@@ -110,10 +110,10 @@ def _movers(pdf: _Document, brief: Brief, movers: KpiMovers) -> None:
     pdf.section(movers.label)
     if movers.up or movers.down:
         top, page = pdf.y, pdf.page
-        alt = "; ".join(f"{m.name} {m.change:+.1f}" for m in [*movers.up, *movers.down])
+        alt = "; ".join(f"{m.name} {m.change_text}" for m in [*movers.up, *movers.down])
         height = pdf.picture(charts.movers_png(movers), pdf.l_margin, top, MOVERS_CHART_WIDTH, 125, alt)
-        rows = ([[brief.heading("movers_up")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.up]
-                + [[brief.heading("movers_down")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.down])
+        rows = ([[brief.heading("movers_up")]] + [[m.name, m.now, m.change_text] for m in movers.up]
+                + [[brief.heading("movers_down")]] + [[m.name, m.now, m.change_text] for m in movers.down])
         pdf.set_y(top)
         pdf.table_of(["", brief.heading("now"), brief.heading("change")], rows, (2.6, 1.3, 1.3),
                      ("LEFT", "RIGHT", "RIGHT"), width=pdf.epw - MOVERS_CHART_WIDTH - 6, table_align="RIGHT",

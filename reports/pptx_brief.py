@@ -139,10 +139,10 @@ def _movers_slide(deck, brief: Brief, movers: KpiMovers) -> None:
     slide = _slide(deck, movers.label)
     chart_width, red_top = Inches(7.6), Inches(6.0)
     if movers.up or movers.down:
-        alt = "; ".join(f"{m.name} {m.change:+.1f}" for m in [*movers.up, *movers.down])
+        alt = "; ".join(f"{m.name} {m.change_text}" for m in [*movers.up, *movers.down])
         _picture(slide, charts.movers_png(movers), MARGIN, BODY_TOP, chart_width, Inches(4.5), alt)
-        rows = ([[brief.heading("movers_up")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.up]
-                + [[brief.heading("movers_down")]] + [[m.name, m.now, f"{m.change:+.1f}"] for m in movers.down])
+        rows = ([[brief.heading("movers_up")]] + [[m.name, m.now, m.change_text] for m in movers.up]
+                + [[brief.heading("movers_down")]] + [[m.name, m.now, m.change_text] for m in movers.down])
         groups = (1, len(movers.up) + 2)    # the "up" and "down" rows, one bold cell across
         table = _table(slide, ["", brief.heading("now"), brief.heading("change")], rows,
                        MARGIN + chart_width + Inches(0.2), BODY_TOP, BODY_WIDTH - chart_width - Inches(0.2),

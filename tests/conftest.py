@@ -11,6 +11,7 @@ import json
 import datetime as dt
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -260,3 +261,17 @@ def browser_token(monkeypatch):
         def get():
             return held["token"]
     return Token
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_app(query: dict, timeout: int = 90):
+    """app.py run once in AppTest with `query` in its URL; fails on any exception the run raised."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

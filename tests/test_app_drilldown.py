@@ -154,7 +154,8 @@ def test_national_map_spec_stays_small():
 def test_profile_page_without_an_area_offers_a_choice():
     at = run(page="pages/profile.py")
     assert at.info and t("profile_pick", "th") in at.info[-1].value
-    at.selectbox(key="profile_pick").select("30").run()
+    assert len([b for b in at.button if b.key.startswith("profile-pick-")]) == 77  # one tap per province
+    at.button(key="profile-pick-30").click().run()
     assert at.header[0].value == "นครราชสีมา"
 
 

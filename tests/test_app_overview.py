@@ -86,7 +86,7 @@ def test_english_flips_every_label(app_db):
 def test_bogus_values_in_the_url_fall_back_with_a_notice(app_db):
     at = run_app({"fy": "9999", "q": "7", "kpi": "nonsense", "lang": "xx"})
     assert not at.exception
-    assert len(at.metric) == 10
+    assert len(at.metric) == 14  # the four headline figures beside the map, the ten of the source panels
     notices = " ".join(w.value for w in at.warning)
     assert t("url_invalid", "th") in notices
     assert "fy='9999'" in notices and "kpi='nonsense'" in notices and "lang='xx'" in notices
@@ -100,7 +100,8 @@ def test_disbursement_gap_is_judged_against_the_target_due_mid_quarter(app_db):
     gap = next(m for m in at.metric if m.label == t("padme_gap_pp", "th"))
     due = 26.0 * 51 / 92
     assert float(gap.value.removesuffix(" pp")) == pytest.approx(float(disbursed.value.rstrip("%")) - due, abs=0.11)
-    assert t("quarter_running", "th") in str(disbursed.proto.delta_description)
+    # Its change is like for like: against Q1 2569 to the same day, 20 Nov 2025 (20 พ.ย. 2568).
+    assert str(disbursed.proto.delta_description) == "เทียบ ไตรมาส 1/2569 ถึง 20 พ.ย. 2568"
 
 
 def test_the_map_carries_values_not_geometry(app_db):
@@ -131,8 +132,9 @@ def test_a_source_without_data_yet_shows_no_data_not_a_crash(monkeypatch, tmp_pa
     at = run_app()
     assert not at.exception
     shown = metric_values(at)
-    assert shown[t("thaiqm_target", "th")] == fmt.DASH and shown[t("cebrs_approved", "th")] == fmt.DASH
-    assert shown[t("padme_budget", "th")] != fmt.DASH
+    missing = t("no_data", "th")  # said in words, not a dash
+    assert shown[t("thaiqm_target", "th")] == missing and shown[t("cebrs_approved", "th")] == missing
+    assert shown[t("padme_budget", "th")] != missing
 
 
 def test_embedded_demo_from_an_older_build_is_rebuilt(monkeypatch, tmp_path):
@@ -146,7 +148,7 @@ def test_embedded_demo_from_an_older_build_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setattr(settings, "EMBEDDED_PATH", path)
     monkeypatch.setenv("WARROOM_DEMO_SCALE", "test")
     at = run_app()
-    assert not at.exception and len(at.metric) == 10
+    assert not at.exception and len(at.metric) == 14
     assert db.schema_is_current(db.engine_for(f"sqlite:///{path}"))
 
 

@@ -29,7 +29,7 @@ def test_overview_renders_in_chromium(server, browser):
     page.screenshot(path=str(ARTIFACTS / "overview-th.png"), full_page=True)
 
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.locator('[data-testid="stMetric"]').count() == 10
+    assert page.locator('[data-testid="stMetric"]').count() == 14  # 4 headline figures, 10 in the source panels
     assert "ห้องปฏิบัติการ War Room" in page.locator("h1").first.inner_text()
     assert geometry and all(status == 200 for status in geometry)  # served from static/, not a CDN
     page.close()
@@ -225,18 +225,14 @@ MAPPED = {"overview": 77, "home": 32}
 
 @pytest.fixture(scope="module")
 def last_weeks_snapshot(sqlite_url):
-    """A snapshot of the week before this one, so the weekly page has figures to lay out (the shell
-    takes only this week's); removed afterwards, so the shared database is left as seeded."""
+    """The week before this one, so the weekly page has figures to lay out: the demo seed stores the
+    weeks before its as-of week (data_access.history), and the shell takes this week's."""
     import datetime as dt
-    from sqlalchemy import delete
-    from data_access import clock, db, schema, snapshots
+    from data_access import clock, db, snapshots
     from metrics.fiscal import week_start
-    engine, week = db.engine_for(sqlite_url), week_start(clock.today()) - dt.timedelta(days=7)
-    snapshots.take(engine, week)
-    yield week
-    with engine.begin() as conn:
-        for table in (schema.kpi_snapshot, schema.late_project_snapshot):
-            conn.execute(delete(table).where(table.c.week_start == week))
+    week = week_start(clock.today()) - dt.timedelta(days=7)
+    assert week in snapshots.weeks(db.engine_for(sqlite_url))
+    return week
 
 
 @pytest.mark.parametrize("width, height", [(1024, 768), (820, 1180)])

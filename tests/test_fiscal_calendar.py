@@ -34,10 +34,50 @@ def test_labels_in_thai_and_english():
     assert to_be(2026) == 2569
 
 
-def test_change_is_measured_within_the_fiscal_year_or_against_last_years_q1():
+def test_change_is_measured_against_the_same_quarter_of_last_fiscal_year():
     from metrics.fiscal import comparison_period
-    assert comparison_period(FiscalQuarter(2570, 3)) == FiscalQuarter(2570, 2)
+    assert comparison_period(FiscalQuarter(2570, 3)) == FiscalQuarter(2569, 3)
     assert comparison_period(FiscalQuarter(2570, 1)) == FiscalQuarter(2569, 1)
+
+
+def test_a_running_quarter_is_compared_with_the_same_day_of_last_years_quarter():
+    from metrics.fiscal import Comparison, comparison
+    q1 = FiscalQuarter(2570, 1)
+    # Day 67 of Q1 2570 (6 Dec 2026) against day 67 of Q1 2569 (6 Dec 2025).
+    assert comparison(q1, dt.date(2026, 12, 6)) == Comparison(q1, FiscalQuarter(2569, 1), dt.date(2026, 12, 6),
+                                                              dt.date(2025, 12, 6))
+    assert comparison(q1, dt.date(2026, 12, 6)).to_date
+    # The quarter's first day against the base's first day.
+    assert comparison(q1, dt.date(2026, 10, 1)).base_through == dt.date(2025, 10, 1)
+
+
+def test_a_complete_quarter_is_compared_whole_with_last_years_whole_quarter():
+    from metrics.fiscal import comparison
+    q1 = FiscalQuarter(2570, 1)
+    for through in (dt.date(2026, 12, 31), dt.date(2027, 3, 1), None):
+        found = comparison(q1, through)
+        assert (found.base, found.base_through, found.to_date) == (FiscalQuarter(2569, 1), None, False)
+    # Data that ends before the quarter begins: nothing to cut, the whole quarters.
+    assert not comparison(FiscalQuarter(2570, 2), dt.date(2026, 12, 6)).to_date
+
+
+def test_a_leap_day_is_compared_with_the_28th():
+    from metrics.fiscal import comparison
+    # Q2 2571 runs 1 Jan – 31 Mar 2028 (29 Feb 2028 exists); the same dates a year before.
+    q2 = FiscalQuarter(2571, 2)
+    assert comparison(q2, dt.date(2028, 3, 30)).base_through == dt.date(2027, 3, 30)
+    assert comparison(q2, dt.date(2028, 2, 29)).base_through == dt.date(2027, 2, 28)
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)))
+def test_the_base_cut_is_the_same_date_a_year_before_inside_the_base_quarter(day):
+    from metrics.fiscal import comparison
+    period = fiscal_quarter_of(day)
+    found = comparison(period, day)
+    assert found.to_date == (day != period.end)
+    if found.to_date:
+        assert found.base.contains(found.base_through)
+        assert (found.base_through.year, found.base_through.month) == (day.year - 1, day.month)
 
 
 def test_invalid_quarter_is_refused():

@@ -3,8 +3,10 @@
 The wall in a real browser (1920x1080, dark theme, type size, rotation on its own) is in
 tests/test_kiosk_browser.py.
 """
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,10 +14,10 @@ from data_access.reader import ScopedReader
 from data_access import db, queries
 from data_access.scope import EVERYONE, NATION, Area
 from metrics import kpis
-from metrics.fiscal import FiscalQuarter, comparison_period
-from ui import fmt, geo, kiosk
+from metrics.fiscal import FiscalQuarter, comparison
+from ui import config, fmt, geo, kiosk, kiosk_views
 from ui.i18n import t
-from tests.conftest import map_specs
+from tests.conftest import map_specs, open_app
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PERIOD = FiscalQuarter(2570, 1)
@@ -51,12 +53,30 @@ def title(at: AppTest) -> str:
     return at.header[0].value
 
 
-def expected(url: str, area: Area, key: str, lang: str = "th") -> tuple[str, float | None]:
+def turn(at: AppTest) -> str:
+    """The view's turn line: the quarter · its place in the playlist · "next in" (then the countdown)."""
+    [line] = [m.value for m in at.markdown if m.value.endswith(t("kiosk_next").partition("{seconds}")[0].strip())]
+    return line
+
+
+def countdown(at: AppTest) -> int:
+    """Where this wall's countdown starts: the rule ui/kiosk.py adds to the wall's stylesheet."""
+    [found] = [re.search(r"\.st-key-kiosk-countdown \{ --kiosk-from: (\d+);", h.proto.body)
+               for h in at.get("html") if "--kiosk-from:" in h.proto.body]
+    return int(found.group(1))
+
+
+def expected(url: str, area: Area, key: str, lang: str = "th") -> tuple[str, str | None]:
+    """The figure and its change as the wall must show them: against the same quarter last year, to
+    the same day while the quarter runs (metrics.fiscal.comparison on the source's data-through)."""
     kpi = kpis.KPIS[key]
     engine = db.engine_for(url)
-    now = queries.kpi_frame(ScopedReader(engine, EVERYONE), kpi.source, area, PERIOD).iloc[0][kpi.column]
-    then = queries.kpi_frame(ScopedReader(engine, EVERYONE), kpi.source, area, comparison_period(PERIOD)).iloc[0][kpi.column]
-    return fmt.by_unit(now, kpi.unit, lang), round(float(now) - float(then), 1)
+    reader = ScopedReader(engine, EVERYONE)
+    status = queries.data_status(engine).set_index("source")["data_through"]
+    cmp = comparison(PERIOD, pd.Timestamp(status[kpi.source]).date())
+    now = queries.kpi_frame(reader, kpi.source, area, PERIOD).iloc[0][kpi.column]
+    then = queries.kpi_frame(reader, kpi.source, area, cmp.base, through=cmp.base_through).iloc[0][kpi.column]
+    return fmt.by_unit(now, kpi.unit, lang), fmt.delta(float(now) - float(then), kpi.unit)
 
 
 # --- the playlist and the clockwork (no app run) ------------------------------------------------------
@@ -105,7 +125,7 @@ def test_the_wall_has_no_sidebar_and_its_figures_are_the_data_layers(wall_db):
     for key in kpis.HEADLINES:
         value, change = expected(wall_db, NATION, key)
         assert shown[t(key)].value == value, key
-        assert float(shown[t(key)].delta) == change, key
+        assert shown[t(key)].delta == change, key
     assert not any(t("demo_banner") in i.value for i in at.info)  # the header's badge says it instead
     assert at.query_params["kiosk"] == "1"  # a reload stays a wall
 
@@ -118,7 +138,7 @@ def test_the_wall_rotates_through_the_configured_playlist_and_wraps(wall_db):
     assert titles == [f"{t('kiosk_slide_overview')} · ประเทศไทย", f"{t('kiosk_slide_exceptions')} · ประเทศไทย",
                       f"{t('source_padme')} · ประเทศไทย", f"{t('kiosk_slide_overview')} · ภาคตะวันออกเฉียงเหนือ",
                       f"{t('kiosk_slide_overview')} · ประเทศไทย"]
-    assert any("1/4" in m.value for m in at.markdown)  # where the wall is in its playlist
+    assert " · 1/4 · " in turn(at)  # where the wall is in its playlist
 
 
 def test_a_rerun_for_new_data_does_not_skip_a_view(wall_db):
@@ -134,7 +154,7 @@ def test_the_url_chooses_views_and_rotation_and_bad_values_are_named(wall_db):
     assert title(at) == f"{t('kiosk_slide_overview')} · ภาคตะวันออกเฉียงเหนือ"
     value, _ = expected(wall_db, Area("region", "northeast"), "cebrs_disbursed_pct")
     assert {m.label: m.value for m in at.metric}[t("cebrs_disbursed_pct")] == value
-    assert any("1/2" in m.value and "45" in m.value for m in at.markdown)  # the default interval kept
+    assert " · 1/2 · " in turn(at) and countdown(at) == 45  # the default interval kept
     assert title(next_slide(at)) == f"{t('source_cebrs')} · ประเทศไทย"
 
 
@@ -150,6 +170,92 @@ def test_the_exceptions_view_lists_the_areas_behind_by_the_threshold(wall_db):
     names = queries.area_index(engine).drop_duplicates("prov_code").set_index("prov_code")["prov_name_th"]
     assert names[behind.iloc[0].area_code] in text  # the worst province is on the wall
     assert fmt.pct(nation) in text
+
+
+# A listed area on the wall: "1. <name> **<figure>** :red[(<gap>)]" (ui/kiosk_views.py `_lines`).
+WALL_LINE = re.compile(r"^\d+\. (.+?) \*\*(.+?)\*\* ", re.M)
+
+
+def wall_lists(at: AppTest) -> dict[str, list[tuple[str, str]]]:
+    """What each KPI's card on the wall lists: {KPI: [(area, figure), ...]} in the order shown; a card
+    that says none lists nothing."""
+    texts = [m.value for m in at.markdown]
+    return {key: WALL_LINE.findall(texts[n + 1]) for n, text in enumerate(texts) for key in kpis.KPIS
+            if text.startswith(f"**{t(key)}**  \n") and n + 1 < len(texts)}
+
+
+def overview_page(query: dict) -> AppTest:
+    return open_app(query)
+
+
+def page_lists(at: AppTest) -> dict[str, list[tuple[str, str]]]:
+    """The overview page's exceptions (ui/panels.py `exceptions`: a button "<area> · <figure>" keyed
+    exc-<KPI>-<code> for each), {KPI: [(area, figure), ...]} in the order shown."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for button in at.button:
+        if button.key and button.key.startswith("exc-"):
+            name, figure = button.label.rsplit(" · ", 1)
+            out.setdefault(button.key[4:].rsplit("-", 1)[0], []).append((name, figure))
+    return out
+
+
+def test_the_walls_exceptions_are_the_overviews_same_areas_in_the_same_order(wall_db):
+    """Issue 17: the wall said "none" for three KPIs while the overview listed provinces far behind.
+    The exceptions view lists, for each headline KPI, exactly what the overview page lists."""
+    shown = wall_lists(wall({"views": "exceptions"}))
+    page = page_lists(overview_page({"kpi": "padme_disbursed_pct"}))  # the page's four: its KPI + the three
+    assert set(shown) == set(kpis.HEADLINES)
+    for key in kpis.HEADLINES:
+        assert shown[key] == page.get(key, []), key
+    assert any(shown.values()), "the test data has exceptions"
+
+
+@pytest.mark.parametrize("view, query", [
+    ("overview", {}), ("padme", {}), ("cebrs", {}), ("thaiqm", {}),
+    ("region:northeast", {"level": "region", "area": "northeast"}),
+    ("province:30", {"level": "province", "area": "30"}),
+])
+def test_each_maps_list_is_the_overviews_exceptions_for_its_kpi(wall_db, view, query):
+    key = kiosk_views.MAP_KPI[view if view in kiosk_views.MAP_KPI else "overview"]
+    at = wall({"views": view})
+    shown = wall_lists(at)
+    assert shown == {key: page_lists(overview_page({**query, "kpi": key})).get(key, [])}
+    if not shown[key]:  # none is an exception: the lowest few, for context, and said to be within the rule
+        text = " ".join(m.value for m in at.markdown)
+        assert t("kiosk_none_behind").format(children=t("kiosk_children_province" if view != "province:30"
+                                                        else "kiosk_children_district")) in text
+        assert f"{t('kiosk_lowest')}: " in text
+
+
+def test_the_wall_says_what_it_compares_with_in_plain_words(wall_db):
+    """No "parent area": the country, the region or the province by name, the threshold in points."""
+    worse_by, _ = config.exception_rule("cebrs_disbursed_pct")
+    texts = {view: " ".join(m.value for m in wall({"views": view}).markdown)
+             for view in ("exceptions", "region:northeast", "province:30")}
+    assert "ต่ำกว่าทั้งประเทศ (" in texts["exceptions"] and f"ตั้งแต่ {worse_by:g} จุดขึ้นไป" in texts["exceptions"]
+    assert "ต่ำกว่าทั้งภาคตะวันออกเฉียงเหนือ (" in texts["region:northeast"]
+    assert "ต่ำกว่าทั้งจังหวัดนครราชสีมา (" in texts["province:30"]
+    assert not any("พื้นที่แม่" in text for text in texts.values())
+
+
+def test_money_says_its_unit_once(wall_db):
+    """The label names million baht; the figure is the number alone (it said "ล้านบาท" twice)."""
+    at = wall({"views": "padme,cebrs"})
+    for view, key in (("padme", "padme_budget_mb"), ("cebrs", "cebrs_approved_mb")):
+        shown = {m.label: m.value for m in at.metric}
+        assert t("unit_mb") in t(key) and t(key) in shown, view
+        assert t("unit_mb") not in shown[t(key)] and shown[t(key)][0].isdigit(), shown[t(key)]
+        next_slide(at)
+
+
+def test_the_countdown_starts_at_the_walls_interval(wall_db):
+    """It counts down in the browser (static/kiosk.css; tests/test_kiosk_browser.py reads it move) from
+    the interval of this wall's URL, or of warroom.toml."""
+    assert countdown(wall({"rotate": "20"})) == 20
+    assert countdown(wall()) == 45
+    css = kiosk.countdown_css(7.5)
+    assert "--kiosk-from: 8;" in css and "animation-duration: 7.5s;" in css and "steps(8, end)" in css
+    assert "<" not in css  # a stylesheet, nothing that could be markup (tests/test_app_access.py)
 
 
 @pytest.mark.parametrize("view", ["padme", "cebrs", "thaiqm", "sdg", "province:30"])

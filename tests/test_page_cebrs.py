@@ -74,10 +74,10 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     h = m.headline(cebrs.totals(ScopedReader(e, EVERYONE), area, period))
     assert metric(at, "cebrs_approved_total") == fmt.mb(h["approved_mb"], "th", unit=False)
     assert metric(at, "cebrs_disbursed_total") == fmt.mb(h["disbursed_mb"], "th", unit=False)
-    assert metric(at, "cebrs_disbursed_share") == fmt.pct(h["disbursed_pct"])
-    assert metric(at, "cebrs_n_projects") == fmt.count(h["n_projects"])
-    assert metric(at, "cebrs_households") == fmt.count(h["beneficiary_households"])
-    assert metric(at, "cebrs_people") == fmt.count(h["beneficiary_people"])
+    assert metric(at, "cebrs_disbursed_share") == fmt.pct(h["disbursed_pct"], lang="th")
+    assert metric(at, "cebrs_n_projects") == fmt.count(h["n_projects"], lang="th")
+    assert metric(at, "cebrs_households") == fmt.count(h["beneficiary_households"], lang="th")
+    assert metric(at, "cebrs_people") == fmt.count(h["beneficiary_people"], lang="th")
     # 2. categories: table and chart
     cats = m.by_category(cebrs.by_category(ScopedReader(e, EVERYONE), area, period))
     charts = vega_charts(at)
@@ -96,10 +96,10 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
     rows = expected_projects(e, area, period)
     counts = m.status_counts(rows, period.end)
     for status in m.STATUSES:
-        assert metric(at, f"cebrs_status_{status}") == fmt.count(counts[status])
+        assert metric(at, f"cebrs_status_{status}") == fmt.count(counts[status], lang="th")
     days = m.days_to_disbursement(rows, period.end)
     for key, value in (("cebrs_days_median", days["median"]), ("cebrs_days_p90", days["p90"])):
-        assert metric(at, key) == (fmt.DASH if pd.isna(value) else f"{value:,.0f} {t('cebrs_unit_days', 'th')}")
+        assert metric(at, key) == (t("no_data", "th") if pd.isna(value) else f"{value:,.0f} {t('cebrs_unit_days', 'th')}")
     # 6. projects, newest first, as at the quarter's end
     if len(rows):
         shown = table_with(at, t("cebrs_col_title", "th"))
@@ -117,7 +117,7 @@ def check_page(at, e, area: Area, period: FiscalQuarter) -> None:
         need = m.budget_vs_need(ui_data.child_names(index, Area("province", area.code[:2])).merge(
             cebrs.need(ScopedReader(e, EVERYONE), Area("province", area.code[:2]), period), on="area_code", how="left"))
         value = need.loc[need.area_code == area.code, "baht_per_household"].iloc[0]
-        assert metric(at, "cebrs_baht_per_household") == fmt.count(value)
+        assert metric(at, "cebrs_baht_per_household") == fmt.count(value, lang="th")
         return
     children = ui_data.child_names(index, area)
     by_area = children.merge(m.with_rates(cebrs.by_area(ScopedReader(e, EVERYONE), area, period)), on="area_code", how="left")
@@ -168,8 +168,8 @@ def test_the_excel_download_reads_back_to_the_projects_table(monkeypatch, press_
     files: dict[str, bytes] = {}
     real = exports.to_xlsx
 
-    def capture(frames):
-        out = real(frames)
+    def capture(frames, units=None):
+        out = real(frames, units)
         for name, frame in frames.items():
             sheets[name], files[name] = frame, out
         return out

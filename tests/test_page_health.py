@@ -139,4 +139,4 @@ def test_imports_and_reports_are_listed(imported_url, monkeypatch):
     cebrs = sources.loc["CEBRS"]
     assert (cebrs[t("health_col_by", "th")], cebrs[t("health_col_file", "th")], cebrs[t("health_col_rows", "th")]) == (
         "admin1", "relief-nov.csv", "1")
-    assert sources.loc["PADME", t("health_col_rows", "th")] == fmt.DASH  # never imported (only seeded)
+    assert sources.loc["PADME", t("health_col_rows", "th")] == t("no_data", "th")  # never imported (only seeded)

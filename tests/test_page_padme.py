@@ -44,14 +44,15 @@ def test_headline_and_tables_equal_the_data_layer(app_db, query, area):
     shown = {m.label: m.value for m in at.metric}
     rollup = queries.rollup(ScopedReader(engine, EVERYONE), "padme", area, PERIOD)
     if rollup.empty:  # no project there this year: "no data", never a zero
-        assert shown[t("padme_projects_n", "th")] == fmt.DASH and shown[t("padme_budget", "th")] == fmt.DASH
+        missing = t("no_data", "th")
+        assert shown[t("padme_projects_n", "th")] == missing and shown[t("padme_budget", "th")] == missing
         return
     total = rollup.iloc[0]
-    assert shown[t("padme_projects_n", "th")] == fmt.count(total.n_projects)
+    assert shown[t("padme_projects_n", "th")] == fmt.count(total.n_projects, lang="th")
     assert shown[t("padme_budget", "th")] == fmt.mb(total.budget_baht / kpis.BAHT_PER_MB, "th", unit=False)
-    assert shown[t("padme_disbursed_pct", "th")] == fmt.pct(100 * total.disb_actual_baht / total.budget_baht)
+    assert shown[t("padme_disbursed_pct", "th")] == fmt.pct(100 * total.disb_actual_baht / total.budget_baht, lang="th")
     assert shown[t("padme_indicator_met", "th")] == fmt.pct(
-        padme_metrics.indicator_achievement(total.n_indicator_met, total.n_projects))
+        padme_metrics.indicator_achievement(total.n_indicator_met, total.n_projects), lang="th")
     rows = padme.projects(ScopedReader(engine, EVERYONE), area, PERIOD)
     late_rows = rows[rows.status.isin(["late", "at_risk"])]
     tables = [df.value for df in at.dataframe if t("padme_col_id", "th") in df.value.columns]
@@ -128,7 +129,7 @@ def test_a_project_opened_by_its_link_is_offered_even_beyond_the_rows_shown(app_
 def test_the_excel_download_reads_back_to_the_table(app_db, monkeypatch, press_downloads):
     files = []
     real = exports.to_xlsx
-    monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.append((sheets, real(sheets))) or files[-1][1])
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets, units=None: files.append((sheets, real(sheets, units))) or files[-1][1])
     open_page({"level": "province", "area": "30"})
     sheets, content = next((s, c) for s, c in files if "padme-projects" in next(iter(s)))
     shown = next(iter(sheets.values()))

@@ -198,8 +198,8 @@ def test_excel_downloads_read_back_to_the_tables_on_screen(monkeypatch, press_do
     files: dict[str, bytes] = {}
     real = exports.to_xlsx
 
-    def capture(sheets):
-        content = real(sheets)
+    def capture(sheets, units=None):
+        content = real(sheets, units)
         files.update({name: content for name in sheets})
         return content
 

@@ -203,7 +203,7 @@ def test_district_shows_its_subdistricts_from_the_household_slice(engine):
 def test_excel_download_reads_back_to_the_table(monkeypatch, press_downloads, view, prefix):
     files: dict[str, bytes] = {}
     real = exports.to_xlsx
-    monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.setdefault(next(iter(sheets)), real(sheets)))
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets, units=None: files.setdefault(next(iter(sheets)), real(sheets, units)))
     at = run(VIEWS[view])
     name = next(n for n in files if n.startswith(prefix))
     code = t("col_code", "th")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from data_access.reader import ScopedReader
-from data_access import db, imports, queries, schema as s, snapshots
+from data_access import db, history, imports, queries, schema as s, snapshots
 from data_access.scope import EVERYONE, NATION
 from data_access.seed import seed
 from metrics import kpis
@@ -67,7 +67,8 @@ def page(review_db, monkeypatch):
 
 def test_the_first_view_of_the_week_stores_its_snapshot_and_compares_with_last_week(page, review_db):
     at = page()
-    assert snapshots.weeks(db.engine_for(review_db[0])) == [THIS_WEEK, LAST_WEEK]
+    weeks = snapshots.weeks(db.engine_for(review_db[0]))  # this week's, then the seed's history (data_access.history)
+    assert weeks[:2] == [THIS_WEEK, LAST_WEEK] and len(weeks) == 1 + history.WEEKS
     assert at.selectbox(key="weekly_week").value == LAST_WEEK
 
 
@@ -100,7 +101,7 @@ def test_a_note_is_saved_and_shown_again(page, review_db):
 def test_the_excel_brief_holds_the_figures_on_screen(page, review_db, monkeypatch, press_downloads):
     files = []
     real = exports.to_xlsx
-    monkeypatch.setattr(exports, "to_xlsx", lambda sheets: files.append(sheets) or real(sheets))
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets, units=None: files.append(sheets) or real(sheets, units))
     at = page()
     sheets = files[-1]
     assert {"PADME", "CEBRS", "THAIQM"} <= set(sheets)
@@ -111,7 +112,7 @@ def test_the_excel_brief_holds_the_figures_on_screen(page, review_db, monkeypatc
     assert row[t("weekly_col_now", "th")].iloc[0] == pytest.approx(now.at["30", "disbursed_pct"])
     back = pd.read_excel(io.BytesIO(real(sheets)), sheet_name=None)  # read back with openpyxl
     assert "นครราชสีมา" in back["CEBRS"][t("col_area", "th")].tolist()
-    assert exports.sheet_title(t("weekly_new_late", "th")) in back
+    assert t("weekly_sheet_late", "th") in back  # a short title of its own, not one cut at 31 characters
     # Each headline KPI's figure for the whole area, as the page shows it (its cards in REVIEWED order).
     from ui import weekly_view
     assert len(at.metric) == len(weekly_view.REVIEWED)
@@ -133,7 +134,7 @@ def test_the_powerpoint_and_pdf_briefs_hold_what_the_page_shows(page, review_db,
         monkeypatch.setattr(module, "build", lambda brief, real=module.build, name=name: made.setdefault(name, real(brief)))
     snapshots.write_note(db.engine_for(review_db[0]), EVERYONE, NATION, THIS_WEEK, "padme_gap_pp", "ติดตามโครงการล่าช้า")
     at = page()
-    shown = [m.value for m in at.metric] + [f"{float(m.delta):+.1f}" for m in at.metric if m.delta]
+    shown = [m.value for m in at.metric] + [m.delta for m in at.metric if m.delta]  # "+1.2 pp", as shown
     improved = next(df.value for df in at.dataframe if t("weekly_col_change", "th") in df.value.columns)
     assert len(shown) == 8 and len(improved)
     documents = {"pptx": squashed("\n".join(slide_texts(Presentation(io.BytesIO(made["pptx"]))))),

@@ -60,3 +60,74 @@ def test_partial_rebuild_equals_full_rebuild(engine):
             assert rollup_rows(conn, table) == before, source
             rollups.rebuild(conn, source)
             assert rollup_rows(conn, table) == before, source
+
+
+# --- the comparison's base to date (metrics.fiscal.comparison) ---------------------------------------
+# The session's databases are seeded as of 20 Nov 2026 (day 51 of Q1 2570): the base is Q1 2569 to
+# 20 Nov 2025.
+BASE_THROUGH = "2025-11-20"
+
+
+def _cut(conn, table):
+    return {str(d) for d in conn.execute(select(table.c.through).distinct()).scalars()}
+
+
+def test_the_to_date_rows_hold_last_years_quarter_cut_at_the_same_day(engine):
+    with engine.connect() as conn:
+        for source, table in s.ROLLUPS_TO_DATE.items():
+            assert _cut(conn, table) == {BASE_THROUGH}, source
+            periods = set(conn.execute(select(table.c.fiscal_year, table.c.quarter).distinct()).all())
+            assert periods == {(2569, 1)}, source
+
+
+def test_thaiqm_and_cebrs_to_date_count_exactly_what_their_dates_say(engine):
+    with engine.connect() as conn:
+        raw = conn.execute(text(
+            "SELECT COUNT(*), SUM(CASE WHEN status = 'helped' AND resolved_on <= :cut THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN started_on <= :cut AND (resolved_on IS NULL OR resolved_on > :cut) THEN 1 ELSE 0 END) "
+            "FROM thaiqm_household WHERE survey_year = 2569"), {"cut": BASE_THROUGH}).one()
+        t = s.rollup_thaiqm_to_date
+        rolled = conn.execute(select(func.sum(t.c.n_surveyed), func.sum(t.c.n_helped), func.sum(t.c.n_in_progress))).one()
+        assert tuple(int(x) for x in rolled) == tuple(int(x) for x in raw)
+        whole = conn.execute(select(func.sum(s.rollup_thaiqm.c.n_helped)).where(
+            s.rollup_thaiqm.c.fiscal_year == 2569, s.rollup_thaiqm.c.quarter == 1)).scalar()
+        assert int(rolled[1]) < int(whole)  # to the day is less than the whole quarter: the point of it
+        raw = conn.execute(text(
+            "SELECT COUNT(*), SUM(approved_baht), SUM(CASE WHEN disbursed_on <= :cut THEN disbursed_baht ELSE 0 END) "
+            "FROM cebrs_project WHERE fiscal_year = 2569 AND approved_on <= :cut"), {"cut": BASE_THROUGH}).one()
+        c = s.rollup_cebrs_to_date
+        rolled = conn.execute(select(func.sum(c.c.n_projects), func.sum(c.c.approved_baht), func.sum(c.c.disbursed_baht))).one()
+        assert tuple(int(x) for x in rolled) == tuple(int(x) for x in raw)
+
+
+def test_padme_to_date_is_the_quarter_pro_rata_to_the_day(engine):
+    """PADME reports quarterly: Q1's money to day 51 of 92 is 51/92 of Q1's (Q1 starts from zero);
+    its projects and budget are the quarter's."""
+    share = 51 / 92
+    with engine.connect() as conn:
+        r, td = s.rollup_padme, s.rollup_padme_to_date
+        whole = conn.execute(select(r.c.dist_code, r.c.budget_baht, r.c.disb_actual_baht, r.c.n_projects).where(
+            r.c.fiscal_year == 2569, r.c.quarter == 1).order_by(r.c.dist_code)).all()
+        cut = conn.execute(select(td.c.dist_code, td.c.budget_baht, td.c.disb_actual_baht, td.c.n_projects)
+                           .order_by(td.c.dist_code)).all()
+    assert [w[0] for w in whole] == [c[0] for c in cut]
+    for w, c in zip(whole, cut):
+        assert (c[1], c[3]) == (w[1], w[3])
+        assert abs(c[2] - w[2] * share) <= 1 + w[2] * 1e-4  # integer basis points, truncated
+
+
+def test_an_import_moves_the_cut_with_the_data_and_a_complete_quarter_needs_none(engine):
+    """The cut follows the source's data-through day; on the quarter's last day there is none."""
+    import datetime as dt
+    try:
+        with engine.begin() as conn:
+            rollups.rebuild_to_date(conn, "cebrs", dt.date(2026, 12, 6))
+            assert _cut(conn, s.rollup_cebrs_to_date) == {"2025-12-06"}
+            partial = rollup_rows(conn, s.rollup_cebrs_to_date)
+            rollups.rebuild_to_date(conn, "cebrs", dt.date(2026, 12, 6), ["3001", "3002"])
+            assert rollup_rows(conn, s.rollup_cebrs_to_date) == partial  # a partial rebuild equals a full one
+            rollups.rebuild_to_date(conn, "cebrs", dt.date(2026, 12, 31))
+            assert conn.execute(select(func.count()).select_from(s.rollup_cebrs_to_date)).scalar() == 0
+            raise RuntimeError("roll back: the session's database stays as seeded")
+    except RuntimeError:
+        pass

@@ -1,6 +1,6 @@
 """The demo feed (SQLite and PostgreSQL, each on its own fresh database): a step goes through the import
 path (versions, import log, rollups equal to a full rebuild), moves the chosen province, never passes
-the quarter's end, is deterministic for a seed, and the CLI refuses data that is not demo data."""
+the quarter's end nor today, is deterministic for a seed, and the CLI refuses data that is not demo data."""
 import contextlib
 import datetime as dt
 import hashlib
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from data_access.reader import ScopedReader
 from data_access import db, queries, rollups, schema as s, simulate, versions
@@ -66,9 +66,10 @@ def assert_rollups_equal_a_full_rebuild(engine) -> None:
             assert sorted(tuple(r) for r in conn.execute(select(table))) == incremental, source
 
 
-def test_a_step_imports_each_source_and_moves_the_chosen_province(engine):
+def test_a_step_imports_each_source_and_moves_the_chosen_province(engine, clock):
     before_versions = versions.current(engine)
     padme, thaiqm = by_province(engine, "padme"), by_province(engine, "thaiqm")
+    clock.advance(days=1)  # the day after the data's as-of day (a step never writes a date after today)
     result = simulate.Simulator(engine, rows=50, seed=3).step()
     prov, written = result["province"]["prov_code"], result["written"]
     assert result["now"] == AS_OF + dt.timedelta(days=1)
@@ -93,7 +94,8 @@ def test_a_step_imports_each_source_and_moves_the_chosen_province(engine):
     assert_rollups_equal_a_full_rebuild(engine)
 
 
-def test_many_steps_stay_consistent_and_stop_at_the_quarter_end(engine):
+def test_many_steps_stay_consistent_and_stop_at_the_quarter_end(engine, clock):
+    clock.set(dt.datetime(2027, 1, 15, 14, 0))  # weeks after the quarter: only its end stops the steps
     sim = simulate.Simulator(engine, rows=50, seed=8)
     results = [sim.step() for _ in range(12)]
     assert [r["now"] for r in results] == [sim.start + dt.timedelta(days=k) for k in range(1, 13)]
@@ -114,6 +116,43 @@ def test_many_steps_stay_consistent_and_stop_at_the_quarter_end(engine):
     late = simulate.Simulator(engine, rows=5, seed=8)
     assert [late.step()["now"] for _ in range(3)] == [Q.end] * 3
     assert queries.periods(engine)[-1] == Q
+
+
+def latest_dates(engine) -> dict[str, dt.date]:
+    """The newest date of every dated column the feed writes, and of each source's data_through."""
+    columns = {"padme_report": ("reported_at",), "cebrs_project": ("approved_on", "disbursed_on", "completed_on"),
+               "thaiqm_household": ("started_on", "resolved_on")}
+    out = {}
+    with engine.connect() as conn:
+        for table, names in columns.items():
+            for name in names:
+                found = conn.execute(select(func.max(s.metadata.tables[table].c[name]))).scalar()
+                out[f"{table}.{name}"] = found.date() if isinstance(found, dt.datetime) else found
+        for source, through in conn.execute(select(s.data_version.c.source, s.data_version.c.data_through)):
+            out[f"data_through.{source}"] = through
+    return out
+
+
+def test_steps_never_write_a_date_after_today(kind, tmp_path, clock):
+    """The data runs through today, 20 Nov: three days later the steps catch up with the calendar a day
+    at a time, then stay on today (figures still grow); no date and no report time is ever later."""
+    with seeded(kind, tmp_path) as url:
+        engine = db.engine_for(url)
+        clock.set(dt.datetime(2026, 11, 23, 9, 30))  # Monday morning in Bangkok
+        sim = simulate.Simulator(engine, rows=40, seed=21)
+        results = [sim.step() for _ in range(6)]
+        today = dt.date(2026, 11, 23)
+        assert [r["now"] for r in results] == [AS_OF + dt.timedelta(days=k) for k in (1, 2, 3)] + [today] * 3
+        assert all(sum(r["written"].values()) for r in results[3:])  # staying on today, still moving
+        latest = latest_dates(engine)
+        assert all(day <= today for day in latest.values()), latest
+        assert latest["data_through.padme"] == latest["data_through.thaiqm"] == today
+        with engine.connect() as conn:
+            stamped = conn.execute(select(func.max(s.padme_report.c.reported_at))).scalar()
+        assert stamped <= dt.datetime(2026, 11, 23, 9, 30)  # not later today than now either
+        clock.advance(days=1)
+        assert sim.step()["now"] == today + dt.timedelta(days=1)
+        assert all(day <= today + dt.timedelta(days=1) for day in latest_dates(engine).values())
 
 
 def written_data(url: str) -> str:

@@ -43,7 +43,8 @@ def two_weeks(url, tmp_path_factory):
     first = snapshots.take(engine, AS_OF)
     folder = tmp_path_factory.mktemp("files")
     relief = folder / "relief.csv"
-    relief.write_text(CEBRS_HEADER + "C2570-3001-WEEK,2570,300101,flood,Flood relief,90000000,90000000,900,2700,"
+    sub = relief_subdistrict(engine)  # a province that already had relief: its rate can move
+    relief.write_text(CEBRS_HEADER + f"C2570-{sub[:4]}-WEEK,2570,{sub},flood,Flood relief,90000000,90000000,900,2700,"
                       "done,2026-10-02,2026-10-09,2026-10-30\n", encoding="utf-8")
     imports.import_file(engine, "cebrs", relief)
     on_time = queries.kpi_frame(ScopedReader(engine, EVERYONE), "padme", Area("province", "30"), PERIOD, "district")
@@ -55,6 +56,16 @@ def two_weeks(url, tmp_path_factory):
     imports.import_file(engine, "padme_reports", report)
     second = snapshots.take(engine, WEEK2 + dt.timedelta(days=3))
     return engine, first, second, project, on_time
+
+
+def relief_subdistrict(engine) -> str:
+    """A subdistrict of the first province (by code) with Q1 2570 relief approved by the seed's day."""
+    c = s.cebrs_project
+    with engine.connect() as conn:
+        return conn.execute(select(func.min(c.c.subdist_code)).where(
+            c.c.fiscal_year == 2570, c.c.approved_on <= AS_OF,
+            func.substr(c.c.dist_code, 1, 2) == select(func.min(func.substr(c.c.dist_code, 1, 2))).where(
+                c.c.fiscal_year == 2570, c.c.approved_on <= AS_OF).scalar_subquery())).scalar_one()
 
 
 def padme_project_in(engine, prov: str, exclude) -> str:
@@ -85,9 +96,10 @@ def test_the_week_after_shows_the_province_that_moved(two_weeks):
     now = snapshots.values(ScopedReader(engine, EVERYONE), NATION, WEEK2, kpi.key)
     before = snapshots.values(ScopedReader(engine, EVERYONE), NATION, WEEK1, kpi.key)
     best, worst = weekly.movers(now[now.level == "province"], before[before.level == "province"], kpi)
-    assert best.iloc[0].area_code == "30" and worst.empty  # only Nakhon Ratchasima's relief changed
+    moved = relief_subdistrict(engine)[:2]
+    assert best.iloc[0].area_code == moved and worst.empty  # only that province's relief changed
     today = queries.kpi_frame(ScopedReader(engine, EVERYONE), "cebrs", NATION, PERIOD, "province").set_index("area_code")
-    assert best.iloc[0].value == pytest.approx(today.at["30", "disbursed_pct"])
+    assert best.iloc[0].value == pytest.approx(today.at[moved, "disbursed_pct"])
     assert best.iloc[0].change == pytest.approx(best.iloc[0].value - best.iloc[0].previous)
 
 
@@ -127,7 +139,7 @@ def test_reads_are_scoped_to_the_viewer(two_weeks):
     gov = Viewer("gov30", "governor", prov_code="30")
     with pytest.raises(NotPermitted):
         snapshots.values(ScopedReader(engine, gov), NATION, WEEK2, "cebrs_disbursed_pct")
-    mine = snapshots.values(ScopedReader(engine, gov), Area("province", "30"), WEEK2, "cebrs_disbursed_pct")
+    mine = snapshots.values(ScopedReader(engine, gov), Area("province", "30"), WEEK2, "padme_disbursed_pct")
     assert set(mine.level) == {"province", "district"} and all(mine.area_code.str.startswith("30"))
     officer = Viewer("do3001", "district_officer", prov_code="30", dist_code="3001")
     assert set(snapshots.values(ScopedReader(engine, officer), Area("district", "3001"), WEEK2, "thaiqm_helped_pct").area_code) == {"3001"}

@@ -101,6 +101,7 @@ def test_a_tablet_stays_signed_in_through_reloads_tabs_and_a_restart_until_disab
                               env={**os.environ, "WARROOM_DB_URL": tablet_db}, capture_output=True, text=True,
                               timeout=60)
         assert done.returncode == 0, done.stderr
+        page.locator('[data-testid="stExpandSidebarButton"]').tap()  # the sidebar starts closed (ui/shell.py)
         page.get_by_role("link", name="ThaiQM").first.tap()  # the next tap of the open tab
         page.wait_for_selector(FORM, timeout=60_000)
         assert page.locator(FIGURES).count() == 0

@@ -21,7 +21,7 @@ def sessions_block(ctx: Context) -> None:
     if live.empty:
         st.caption(t("sessions_none", lang))
         return
-    st.dataframe(live, hide_index=True, width="stretch")
+    st.dataframe(live, hide_index=True, width="stretch", placeholder=t("no_data", lang))
     labels = {int(r.session_id): f"{r.session_id} · {r.username} · {r.address} · {r.user_agent[:40]}"
               for r in live.itertuples()}
     cols = st.columns([3, 1], vertical_alignment="bottom")

@@ -14,7 +14,7 @@ from data_access.scope import Area
 from metrics import cebrs as m
 from metrics.kpis import BAHT_PER_MB, KPIS, Kpi
 
-from . import charts, drill, loaders, exports, fmt, maps, panels
+from . import charts, drill, exports, fmt, loaders, maps, panels, tables
 from .i18n import t
 from .shell import Context
 
@@ -59,10 +59,10 @@ def headline(ctx: Context, area: Area) -> None:
         with st.grid(3, min_column_width=panels.FIGURE_MIN_WIDTH, gap="small"):
             st.metric(t("cebrs_approved_total", lang), fmt.mb(h["approved_mb"], lang, unit=False), border=True)
             st.metric(t("cebrs_disbursed_total", lang), fmt.mb(h["disbursed_mb"], lang, unit=False), border=True)
-            st.metric(t("cebrs_disbursed_share", lang), fmt.pct(h["disbursed_pct"]), border=True)
-            st.metric(t("cebrs_n_projects", lang), fmt.count(h["n_projects"]), border=True)
-            st.metric(t("cebrs_households", lang), fmt.count(h["beneficiary_households"]), border=True)
-            st.metric(t("cebrs_people", lang), fmt.count(h["beneficiary_people"]), border=True)
+            st.metric(t("cebrs_disbursed_share", lang), fmt.pct(h["disbursed_pct"], lang=lang), border=True)
+            st.metric(t("cebrs_n_projects", lang), fmt.count(h["n_projects"], lang=lang), border=True)
+            st.metric(t("cebrs_households", lang), fmt.count(h["beneficiary_households"], lang=lang), border=True)
+            st.metric(t("cebrs_people", lang), fmt.count(h["beneficiary_people"], lang=lang), border=True)
         st.caption(f"{t('cebrs_cumulative', lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, 'cebrs')}")
 
 
@@ -93,11 +93,15 @@ def by_category(ctx: Context, area: Area) -> None:
                                                ("disbursed_mb", "cebrs_series_disbursed", charts.ORANGE))]
         charts.show(charts.bars(labels, series, t("unit_mb", lang)), key=_key(area, ctx, "cat-chart"))
         shown = category_table(frame, lang)
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-            t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-            t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "categories"), area, key=_key(area, ctx, "export-cat"))
+        tables.show(shown, _money_units(lang), lang, hide_index=True, width="stretch")
+        exports.buttons(ctx, shown, _key(area, ctx, "categories"), area, key=_key(area, ctx, "export-cat"),
+                        units=_money_units(lang))
+
+
+def _money_units(lang: str) -> dict[str, str]:
+    """The money columns of the category, area and subdistrict tables, for ui.fmt.table and Excel."""
+    return {t("cebrs_col_approved_mb", lang): "mb", t("cebrs_col_disbursed_mb", lang): "mb",
+            t("cebrs_col_disbursed_pct", lang): "pct"}
 
 
 def area_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -128,11 +132,10 @@ def by_area_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
                                 on_click=lambda code: drill.go(Area(child, code)))
             with st.container():
                 shown = area_table(frame, lang)
-                st.dataframe(shown, hide_index=True, width="stretch", height=560, column_config={
-                    t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-                    t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-                    t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-                exports.buttons(ctx, shown, _key(area, ctx, "areas"), area, key=_key(area, ctx, "export-areas"))
+                tables.show(shown, _money_units(lang), lang, hide_index=True, width="stretch",
+                             height=560)
+                exports.buttons(ctx, shown, _key(area, ctx, "areas"), area, key=_key(area, ctx, "export-areas"),
+                                units=_money_units(lang))
 
 
 def _subdistricts(ctx: Context, area: Area) -> None:
@@ -149,11 +152,9 @@ def _subdistricts(ctx: Context, area: Area) -> None:
     with st.container(border=True):
         st.subheader(t("cebrs_by_subdistrict", lang))
         st.caption(f"{ctx.period.label(lang)} · {panels.as_of(ctx, 'cebrs')}")
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-            t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-            t("cebrs_col_disbursed_pct", lang): st.column_config.NumberColumn(format="%.1f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "subdistricts"), area, key=_key(area, ctx, "export-sub"))
+        tables.show(shown, _money_units(lang), lang, hide_index=True, width="stretch")
+        exports.buttons(ctx, shown, _key(area, ctx, "subdistricts"), area, key=_key(area, ctx, "export-sub"),
+                        units=_money_units(lang))
 
 
 def status_block(ctx: Context, area: Area) -> None:
@@ -166,7 +167,7 @@ def status_block(ctx: Context, area: Area) -> None:
         help_days = f"{t('cebrs_days_help', lang)} {days['n']}"
         with st.grid(5, min_column_width=panels.FIGURE_MIN_WIDTH, gap="small"):
             for status in m.STATUSES:
-                st.metric(t(f"cebrs_status_{status}", lang), fmt.count(counts[status]), border=True,
+                st.metric(t(f"cebrs_status_{status}", lang), fmt.count(counts[status], lang=lang), border=True,
                           help=t("cebrs_status_help", lang))
             st.metric(t("cebrs_days_median", lang), _days(days["median"], lang), border=True, help=help_days)
             st.metric(t("cebrs_days_p90", lang), _days(days["p90"], lang), border=True, help=help_days)
@@ -174,7 +175,7 @@ def status_block(ctx: Context, area: Area) -> None:
 
 
 def _days(value: float, lang: str) -> str:
-    return fmt.DASH if pd.isna(value) else f"{value:,.0f} {t('cebrs_unit_days', lang)}"
+    return t("no_data", lang) if pd.isna(value) else f"{value:,.0f} {t('cebrs_unit_days', lang)}"
 
 
 def need_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -213,16 +214,16 @@ def need_block(ctx: Context, area: Area, index: pd.DataFrame) -> None:
                     st.caption(t("cebrs_flagged_none", lang))
                 with st.container(horizontal=True, gap="small"):
                     for row in flagged.itertuples():
-                        label = (f"{fmt.literal(getattr(row, _name_col(lang)))} · {fmt.count(row.baht_per_household)} "
+                        label = (f"{fmt.literal(getattr(row, _name_col(lang)))} · "
+                                 f"{fmt.count(row.baht_per_household, lang=lang)} "
                                  f"{t('cebrs_unit_baht_per_household', lang)}")
                         st.button(label, key=f"cebrs-flag-{row.area_code}", on_click=drill.go,
                                   args=(Area(child, row.area_code),))
         shown = need_table(frame, lang)
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            t("cebrs_col_money_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-            t("cebrs_col_target", lang): st.column_config.NumberColumn(format="%d"),
-            t("cebrs_baht_per_household", lang): st.column_config.NumberColumn(format="%,.0f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "need"), area, key=_key(area, ctx, "export-need"))
+        units = {t("cebrs_col_money_mb", lang): "mb", t("cebrs_col_target", lang): "count",
+                 t("cebrs_baht_per_household", lang): "baht_hh"}
+        tables.show(shown, units, lang, hide_index=True, width="stretch")
+        exports.buttons(ctx, shown, _key(area, ctx, "need"), area, key=_key(area, ctx, "export-need"), units=units)
 
 
 def _need_district(ctx: Context, area: Area, index: pd.DataFrame) -> None:
@@ -237,7 +238,7 @@ def _need_district(ctx: Context, area: Area, index: pd.DataFrame) -> None:
         row = m.budget_vs_need(loaders.cebrs.need(ctx, area, ctx.period, "district"))
     value = row["baht_per_household"].iloc[0] if len(row) else float("nan")
     is_flagged = bool(len(row) and row["flagged"].iloc[0] and access.allowed(ctx.viewer, "view", province))
-    st.metric(t("cebrs_baht_per_household", lang), fmt.count(value), border=True,
+    st.metric(t("cebrs_baht_per_household", lang), fmt.count(value, lang=lang), border=True,
               help=t("cebrs_need_district_only", lang))
     if is_flagged:
         st.warning(t("cebrs_flagged", lang))
@@ -273,7 +274,8 @@ def projects_block(ctx: Context, area: Area) -> None:
             st.info(t("cebrs_no_projects", lang))
             return
         shown = project_table(frame, lang)
-        st.dataframe(shown, hide_index=True, width="stretch", height=480, column_config={
-            t("cebrs_col_approved_mb", lang): st.column_config.NumberColumn(format="%.4f"),
-            t("cebrs_col_disbursed_mb", lang): st.column_config.NumberColumn(format="%.4f")})
-        exports.buttons(ctx, shown, _key(area, ctx, "projects"), area, key=_key(area, ctx, "export-projects"))
+        units = {t("cebrs_col_approved_mb", lang): "mb", t("cebrs_col_disbursed_mb", lang): "mb",
+                 t("cebrs_col_households", lang): "count", t("cebrs_col_people", lang): "count"}
+        tables.show(shown, units, lang, hide_index=True, width="stretch", height=480)
+        exports.buttons(ctx, shown, _key(area, ctx, "projects"), area, key=_key(area, ctx, "export-projects"),
+                        units=units)

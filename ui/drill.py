@@ -6,11 +6,16 @@ a map click, a table row or a breadcrumb moves the viewer with `go`.
 """
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Iterable
+
 import pandas as pd
 import streamlit as st
 
 from data_access import access
 from data_access.scope import LEVELS, NATION, REGIONS, Area, Viewer
+from reports import fonts
 
 from . import fmt, urlstate
 from .i18n import t
@@ -91,6 +96,8 @@ def path(area: Area, index: pd.DataFrame) -> list[Area]:
 
 
 def name(area: Area, index: pd.DataFrame, lang: str) -> str:
+    """The area's name as every page shows it: a district's is the index's display name
+    (data_access.areas.district_names: อำเภอโนนแดง, Non Daeng), a province's its own."""
     if area.level == "nation":
         return t("nation", lang)
     if area.level == "region":
@@ -100,7 +107,39 @@ def name(area: Area, index: pd.DataFrame, lang: str) -> str:
         row = index[index.prov_code == area.code].iloc[0]
         return row.prov_name_th if lang == "th" else row.prov_name_en
     row = index[index.dist_code == area.code].iloc[0]
-    return f"{row.type_th}{row.name_th}" if lang == "th" else f"{row.name_en} {row.type_en.title()}"
+    return row.display_th if lang == "th" else row.display_en
+
+
+# A table's text: the theme's small size (0.875 rem of the 15 px base: 13.1 px, rounded up here), with
+# 8 px of padding each side of a cell (the theme's 0.5 rem); the header adds its sort arrow.
+TABLE_TEXT_PX, CELL_PADDING_PX, HEADER_ICON_PX = 14, 8, 28
+
+
+@functools.cache
+def _shaper():
+    import uharfbuzz as hb
+    face = hb.Face(hb.Blob.from_file_path(str(fonts.REGULAR)))
+    return hb, hb.Font(face), face.upem
+
+
+def text_width(text: str, px: float = TABLE_TEXT_PX) -> float:
+    """How wide `text` is drawn in Sarabun at `px` pixels, shaped as the browser shapes it (Thai marks
+    take no width of their own)."""
+    hb, font, upem = _shaper()
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    hb.shape(font, buffer)
+    return sum(glyph.x_advance for glyph in buffer.glyph_positions) * px / upem
+
+
+def name_column(names: Iterable, label: str = "") -> st.column_config.TextColumn:
+    """A table column of area names as wide as its longest name and its header `label`. Without a
+    width Streamlit sizes a column from its first nine rows and its last, so a longer name further
+    down ends in "…" (Phra Nakhon Si Ayutthaya in the middle of a ranking)."""
+    widest = max((text_width(str(n)) for n in names), default=0.0)
+    header = text_width(label) + HEADER_ICON_PX if label else 0.0
+    return st.column_config.TextColumn(width=math.ceil(max(widest, header)) + 2 * CELL_PADDING_PX)
 
 
 def breadcrumbs(area: Area, index: pd.DataFrame, lang: str, viewer: Viewer) -> None:

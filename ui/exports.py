@@ -38,24 +38,64 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return safe_cells(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def sheet_title(name: str) -> str:
-    """Excel refuses / \\ ? * [ ] : in a sheet's title and more than 31 characters."""
-    return re.sub(r"[/\\?*\[\]:]", "-", name)[:31]
+SHEET_TITLE_MAX = 31
+# Excel number formats by table unit (ui.fmt.CELL_UNITS): the cells stay numbers, shown as on screen.
+NUMBER_FORMATS = {
+    "pct": '0.0"%"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "count": "#,##0", "int": "0", "mb": "#,##0.00",
+    "baht_hh": "#,##0", "decimal": "#,##0.00", "value1": "#,##0.0", "d_pct": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "d_pp": '+0.0" pp";-0.0" pp";0.0" pp"', "d_count": "+#,##0;-#,##0;0", "d_mb": "+#,##0.00;-#,##0.00;0.00",
+}
+# Columns of numbers with no unit given: two decimals (whole numbers keep none).
+DEFAULT_FLOAT_FORMAT = "#,##0.00"
 
 
-def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame, bold header, columns wide enough to read."""
+def sheet_title(name: str, taken: set[str] | None = None) -> str:
+    """A legal, unique sheet title: Excel refuses / \\ ? * [ ] :, a leading or trailing apostrophe
+    and more than 31 characters; a long name is cut at the last word boundary that fits, and a name
+    already `taken` (compared as Excel does, ignoring case) gets " (2)", " (3)" …"""
+    clean = re.sub(r"[/\\?*\[\]:]", "-", str(name)).strip().strip("'").strip() or "Sheet"
+    taken = {n.lower() for n in (taken or set())}
+
+    def cut(text: str, room: int) -> str:
+        if len(text) <= room:
+            return text
+        head = text[:room + 1]
+        at = max(head.rfind(" "), head.rfind("-"), head.rfind("_"))
+        return (text[:at] if at > room // 2 else text[:room]).rstrip(" -_")
+
+    title, n = cut(clean, SHEET_TITLE_MAX), 1
+    while title.lower() in taken:
+        n += 1
+        suffix = f" ({n})"
+        title = cut(clean, SHEET_TITLE_MAX - len(suffix)) + suffix
+    return title
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame], units: dict[str, str] | None = None) -> bytes:
+    """One sheet per frame, bold header, columns wide enough to read; numbers stay numbers, with the
+    number format of their unit (`units`: column → ui.fmt.CELL_UNITS name)."""
     buffer = io.BytesIO()
+    units = units or {}
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        taken: set[str] = set()
         for name, frame in sheets.items():
             safe = safe_cells(frame)
-            safe.to_excel(writer, sheet_name=sheet_title(name), index=False)
+            title = sheet_title(name, taken)
+            taken.add(title)
+            safe.to_excel(writer, sheet_name=title, index=False)
             sheet = writer.book.worksheets[-1]
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for i, column in enumerate(safe.columns, start=1):
+                letter = sheet.cell(1, i).column_letter
                 width = max([len(str(column))] + [len(str(v)) for v in safe[column].head(200)])
-                sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(60, width + 2)
+                sheet.column_dimensions[letter].width = min(60, width + 2)
+                number = NUMBER_FORMATS.get(units.get(column, ""))
+                if number is None and pd.api.types.is_float_dtype(safe[column]):
+                    number = DEFAULT_FLOAT_FORMAT
+                if number:
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.number_format = number
     return buffer.getvalue()
 
 
@@ -64,9 +104,9 @@ def record(url: str, viewer: Viewer, area: Area, what: str, rows: int) -> None:
     audit.export(loaders.engine(url), viewer, area, what, rows)
 
 
-def buttons(ctx, frame: pd.DataFrame, name: str, area: Area, key: str) -> None:
+def buttons(ctx, frame: pd.DataFrame, name: str, area: Area, key: str, units: dict[str, str] | None = None) -> None:
     """CSV and Excel buttons for `frame`, a table of `area` (none where the viewer may not export it);
-    each download is written to the audit log."""
+    each download is written to the audit log. `units` gives the Excel number format of columns."""
     if not access.allowed(ctx.viewer, "export", area):
         return
     args = (ctx.url, ctx.viewer, area, name, len(frame))
@@ -75,5 +115,5 @@ def buttons(ctx, frame: pd.DataFrame, name: str, area: Area, key: str) -> None:
     with st.container(horizontal=True, gap="small"):
         st.download_button(t("download_csv", ctx.lang), lambda: to_csv(frame), f"{name}.csv", "text/csv",
                            key=f"{key}-csv", on_click=record, args=args, type="tertiary")
-        st.download_button(t("download_xlsx", ctx.lang), lambda: to_xlsx({name: frame}), f"{name}.xlsx",
+        st.download_button(t("download_xlsx", ctx.lang), lambda: to_xlsx({name: frame}, units), f"{name}.xlsx",
                            XLSX_MIME, key=f"{key}-xlsx", on_click=record, args=args, type="tertiary")

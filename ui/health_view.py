@@ -78,7 +78,7 @@ def cards(ctx: Context, status: pd.DataFrame, states: dict[str, Freshness]) -> N
             state = states[source].state
             st.badge(t(f"health_state_{state}", lang), color=BADGE_COLOUR[state])
             for what, n in counts.items():
-                st.metric(t(f"health_rows_{what}", lang), fmt.count(n))
+                st.metric(t(f"health_rows_{what}", lang), fmt.count(n, lang=lang))
             known = source in rows.index
             st.caption(f"{t('health_data_through', lang)} {_day(rows.at[source, 'data_through'] if known else None, lang)}"
                        f" · {t('health_updated', lang)} {_moment(rows.at[source, 'updated_at'] if known else None, lang)}")
@@ -102,7 +102,7 @@ def sources_table(ctx: Context, status: pd.DataFrame, states: dict[str, Freshnes
             t("health_col_last_import", lang): _moment(last.at[source, "finished_at"] if imported else None, lang),
             t("health_col_by", lang): last.at[source, "imported_by"] if imported else fmt.DASH,
             t("health_col_file", lang): last.at[source, "file_name"] if imported else fmt.DASH,
-            t("health_col_rows", lang): fmt.count(last.at[source, "n_rows"] if imported else None),
+            t("health_col_rows", lang): fmt.count(last.at[source, "n_rows"] if imported else None, lang=lang),
         })
     return pd.DataFrame(records)
 
@@ -124,7 +124,8 @@ def overview(ctx: Context) -> None:
     cards(ctx, status, states)
     with st.container(border=True):
         st.subheader(t("health_sources", ctx.lang))
-        st.dataframe(sources_table(ctx, status, states), hide_index=True, width="stretch")
+        st.dataframe(sources_table(ctx, status, states), hide_index=True, width="stretch",
+                     placeholder=t("no_data", ctx.lang))
 
 
 def rejected(ctx: Context) -> None:
@@ -136,7 +137,7 @@ def rejected(ctx: Context) -> None:
         if log.empty:
             st.caption(t("health_rejected_none", lang))
             return
-        st.dataframe(_log_table(log, lang), hide_index=True, width="stretch")
+        st.dataframe(_log_table(log, lang), hide_index=True, width="stretch", placeholder=t("no_data", lang))
         for row in log.itertuples():
             with st.expander(f"{_moment(row.finished_at, lang)} · {fmt.literal(SHORT.get(row.source, row.source))} · "
                              f"{t('health_report', lang)} #{row.import_id}"):
@@ -151,4 +152,4 @@ def accepted(ctx: Context) -> None:
         if log.empty:
             st.caption(t("health_accepted_none", lang))
         else:
-            st.dataframe(_log_table(log, lang), hide_index=True, width="stretch")
+            st.dataframe(_log_table(log, lang), hide_index=True, width="stretch", placeholder=t("no_data", lang))

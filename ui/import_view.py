@@ -51,7 +51,7 @@ def kind_block(ctx: Context) -> str:
                                XLSX_MIME, key="template-xlsx", on_click="ignore")
         st.subheader(t("import_columns", lang))
         st.caption(t("import_key", lang).format(key=", ".join(imports.CONTRACTS[name].key)))
-        st.dataframe(columns_frame(name, lang), hide_index=True, width="stretch")
+        st.dataframe(columns_frame(name, lang), hide_index=True, width="stretch", placeholder=t("no_data", lang))
     return name
 
 
@@ -95,6 +95,6 @@ def problems(rejected: imports.ImportRejected, lang: str) -> None:
         t("import_col_column", lang): [p.column for p in rejected.problems],
         t("import_col_value", lang): [p.value for p in rejected.problems],
         t("import_col_reason", lang): [p.reason for p in rejected.problems],
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", placeholder=t("no_data", lang))
     if rejected.total > len(rejected.problems):
         st.caption(t("import_more", lang).format(n=rejected.total - len(rejected.problems)))

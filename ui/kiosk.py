@@ -9,12 +9,14 @@ are skipped, unknown ones are named in a banner and skipped.
 
 Streamlit picks its theme in the browser when the page loads, so the dark wall theme and the removal
 of Streamlit's own toolbar come from the URL the wall opens: `?kiosk=1&embed=true&embed_options=dark_theme`
-(docs/KIOSK.md). static/kiosk.css only scales the type up and hides the header when `embed` is missing.
+(docs/KIOSK.md). static/kiosk.css scales the type up, hides the header when `embed` is missing, keeps
+the view being drawn hidden until it is whole (`rotation`) and counts down to the next view.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import time
 from dataclasses import dataclass
 
@@ -127,9 +129,25 @@ def notices(problems: list[str], lang: str) -> None:
 
 
 @functools.cache
-def stylesheet() -> str:
-    """static/kiosk.css: wall-scale type (no theme token scales type for one mode only)."""
+def _stylesheet_file() -> str:
     return (PROJECT_ROOT / "static" / "kiosk.css").read_text(encoding="utf-8")
+
+
+def stylesheet() -> str:
+    """static/kiosk.css (wall-scale type: no theme token scales type for one mode only; the rotation's
+    two slots; the countdown), and where this wall's countdown starts: its interval (`?rotate=`)."""
+    interval, _ = parse_rotate(st.query_params.get("rotate"), float(config.load()["kiosk"]["rotate_seconds"]))
+    return _stylesheet_file() + countdown_css(interval)
+
+
+def countdown_css(interval: float) -> str:
+    """The countdown to the next view (a container keyed `kiosk-countdown` in each view's turn line):
+    whole seconds from the interval down to 0, a step a second. Pure CSS, started when the view's
+    elements are made: the page's policy runs no inline script, and a timer on the server would cost a
+    run a second. A rerun for new data keeps the view's elements, so the count goes on where it was."""
+    seconds = max(1, math.ceil(interval))
+    return (f"\n.st-key-kiosk-countdown {{ --kiosk-from: {seconds}; animation-duration: {interval:g}s; "
+            f"animation-timing-function: steps({seconds}, end); }}\n")
 
 
 def header(url: str, shown: tuple[tuple[str, int], ...], lang: str, demo: bool) -> None:
@@ -176,15 +194,28 @@ def _freshness(status: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
 
 def rotation(slides: list[Slide], interval: float, lang: str, show) -> None:
     """Show the playlist's current slide and move on every `interval` seconds (a timed fragment). A
-    database that stops answering mid-rotation gives the banner; the next turn tries again."""
+    database that stops answering mid-rotation gives the banner; the next turn tries again.
+
+    A wall must never show a frame that mixes two views or half of one. Streamlit keeps the previous
+    run's elements on screen (marked stale) until the new run has replaced them or ends, and a
+    container of the same kind at the same place inherits the old one's children; so a view drawn
+    where the previous one stood shows pieces of both while it runs. Each turn therefore draws its view
+    into the other of two slots (`stage`): the slot with the previous view keeps it whole until the
+    run ends, when Streamlit clears it, and static/kiosk.css stacks the slots in one place and keeps
+    the new one hidden while the old one is still there. A rerun for new data within the same turn
+    draws into the same slot, in place (and its countdown, `countdown_css`, goes on). Each view's root
+    is a container keyed `kiosk-view-<kind>`."""
     @st.fragment(run_every=interval)
     def _rotate() -> None:
         step, moved = advance(st.session_state.get("kiosk_step", 0), st.session_state.get("kiosk_moved"),
                               time.monotonic(), interval)
         st.session_state["kiosk_step"], st.session_state["kiosk_moved"] = step, moved
         index = step % len(slides)
-        try:
-            show(slides[index], index, len(slides), interval)
-        except DatabaseError:
-            st.warning(f"**{t('db_down', lang)}**  \n{t('live_offline_help', lang)}")
+        with st.container(key="kiosk-stage"):
+            slots = [st.container(key=f"kiosk-slot-{n}") for n in range(2)]
+        with slots[step % 2], st.container(key=f"kiosk-view-{slides[index].kind}"):
+            try:
+                show(slides[index], index, len(slides))
+            except DatabaseError:
+                st.warning(f"**{t('db_down', lang)}**  \n{t('live_offline_help', lang)}")
     _rotate()

@@ -1,9 +1,9 @@
 """What the wall shows, one slide at a time: exceptions first, in type readable across the room.
 
-Each slide is a title line, a row of the headline figures, then a map beside the areas furthest
-behind, or the exceptions of every headline KPI. Nothing here waits for input: no pickers, tables to
-scroll or download buttons. Figures come from the same cached reads and formatting as the pages, so
-the wall and a governor's tablet never disagree.
+Each slide is a title line, a row of the headline figures, then a map beside its KPI's exceptions, or
+the exceptions of every headline KPI: the areas the overview page lists, by its rule (`behind`).
+Nothing here waits for input: no pickers, tables to scroll or download buttons. Figures come from the
+same cached reads and formatting as the pages, so the wall and a governor's tablet never disagree.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import streamlit as st
 
 from data_access.scope import Area
 from metrics import kpis, sdg
-from metrics.fiscal import comparison_period
 
 from . import config, drill, loaders, fmt, maps, panels, sdg_view
 from .i18n import t
@@ -26,9 +25,9 @@ SOURCE_FIGURES = {
 }
 MAP_KPI = {"overview": "padme_disbursed_pct", "padme": "padme_gap_pp", "cebrs": "cebrs_disbursed_pct",
            "thaiqm": "thaiqm_helped_pct"}
-LAGGING_SHOWN = 7
+LOWEST_SHOWN = 3  # areas named for context when none is an exception
 MAP_FONT_PX = 24
-MAP_HEIGHT = 540
+MAP_HEIGHT = 490  # px: with the figures above and the title, the view stays within 1080 px with a line to spare
 WALL_OUTLINE = "#94A3B8"
 
 
@@ -40,47 +39,90 @@ def slide_title(ctx: Context, slide: Slide, index: pd.DataFrame) -> str:
     return f"{what} · {area}"
 
 
-def render(ctx: Context, slide: Slide, position: int, count: int, interval: float) -> None:
+def render(ctx: Context, slide: Slide, position: int, count: int) -> None:
     lang = ctx.lang
     index = loaders.area_index(ctx.url)
     area = slide.area_for(ctx.viewer)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.header(slide_title(ctx, slide, index), anchor=False, width="stretch")
-        st.markdown(f"{ctx.period.label(lang)} · {position + 1}/{count} · "
-                    f"{t('kiosk_next', lang).format(seconds=f'{interval:g}')}", width="content")
+        # The quarter, the place in the playlist and "next in N s", N counting down by itself: static
+        # CSS writes it before the unit in the container keyed kiosk-countdown (ui/kiosk.py countdown_css).
+        before, _, after = t("kiosk_next", lang).partition("{seconds}")
+        with st.container(horizontal=True, gap=None, width="content", key="kiosk-turn"):
+            st.markdown(f"{ctx.period.label(lang)} · {position + 1}/{count} · {before.strip()}", width="content")
+            with st.container(gap=None, width="content", key="kiosk-countdown"):
+                st.markdown(after.strip(), width="content")
     if slide.kind == "exceptions":
         _exceptions(ctx, area)
     elif slide.kind == "sdg":
         _sdg(ctx, area)
     else:
-        _figures(ctx, area, kpis.HEADLINES if slide.kind == "overview" else SOURCE_FIGURES[slide.kind])
+        # The figures' row is placed first and filled last: the map goes out early in the run, so its
+        # polygons are drawn by the time the view shows (ui/kiosk.py `rotation`).
+        figures = st.container()
         if area.level != "district":
-            _map_and_laggards(ctx, area, kpis.KPIS[MAP_KPI[slide.kind]])
+            _map_and_behind(ctx, area, kpis.KPIS[MAP_KPI[slide.kind]])
+        with figures:
+            _figures(ctx, area, kpis.HEADLINES if slide.kind == "overview" else SOURCE_FIGURES[slide.kind])
 
 
 def _figures(ctx: Context, area: Area, keys: tuple[str, ...]) -> None:
     """The headline figures, each with its change on the comparison quarter."""
-    lang, before = ctx.lang, comparison_period(ctx.period)
-    with st.container(horizontal=True, gap="small"):
+    lang = ctx.lang
+    # One row (static/kiosk.css: cards of one height): the map below needs the height.
+    with st.container(horizontal=True, gap="small", wrap=False, key="kiosk-figures"):
         for key in keys:
             kpi = kpis.KPIS[key]
             now = loaders.totals(ctx, kpi.source, area, ctx.period)
-            then = loaders.totals(ctx, kpi.source, area, before)
-            change = kpis.change(now.get(kpi.column), then.get(kpi.column))
-            st.metric(t(key, lang), fmt.by_unit(now.get(kpi.column), kpi.unit, lang),
-                      None if change is None else round(change, 1), border=True,
-                      delta_color="normal" if kpi.higher_is_better else "off",
-                      delta_description=f"{t('vs', lang)} {before.label(lang)}")
+            then = loaders.base_totals(ctx, kpi.source, area, ctx.period)
+            change = fmt.delta(kpis.change(now.get(kpi.column), then.get(kpi.column)), kpi.unit)
+            st.metric(t(key, lang), figure(now.get(kpi.column), kpi, lang), change, border=True,
+                      **panels.delta_style(change, kpi.higher_is_better),
+                      delta_description=panels.compared_with(ctx, kpi.source) if change else None)
+
+
+def figure(value, kpi: kpis.Kpi, lang: str) -> str:
+    """A figure as the wall shows it, its unit said once: million baht are in the label ("... (ล้านบาท)"),
+    so the value is the number alone; percentages and points keep their sign."""
+    return fmt.mb(value, lang, unit=False) if kpi.unit == "mb" else fmt.by_unit(value, kpi.unit, lang)
 
 
 def _lines(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> str:
     name = "name_th" if lang == "th" else "name_en"
-    return "  \n".join(f"{n}. {fmt.literal(row[name])} **{fmt.by_unit(row[kpi.column], kpi.unit, lang)}** "
-                       f":red[({row['gap']:+.1f})]" for n, (_, row) in enumerate(frame.iterrows(), start=1))
+    return "  \n".join(f"{n}. {fmt.literal(row[name])} **{figure(row[kpi.column], kpi, lang)}** "
+                       f":red[({fmt.delta(row['gap'], 'pp')})]"  # points behind, "(-10.9 pp)"
+                       for n, (_, row) in enumerate(frame.iterrows(), start=1))
 
 
-def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
-    """The KPI's map of the areas one level down beside those furthest below the area's own figure."""
+def behind(ctx: Context, area: Area, kpi: kpis.Kpi) -> tuple[pd.DataFrame, float | None, float]:
+    """The areas one level down the pages call exceptions on this KPI (ui.panels.exceptions: the rule and
+    the number of `config.exception_rule`, through `panels.lagging`), the area's own figure, and the
+    points behind it that make an exception."""
+    worse_by, limit = config.exception_rule(kpi.key)
+    frame, reference = panels.lagging(ctx, area, kpi, worse_by, limit)
+    return frame, reference, worse_by
+
+
+reference_name = panels.reference_name  # the pages and the wall say it alike
+
+
+def rule_line(ctx: Context, area: Area, kpi: kpis.Kpi, reference: float | None, worse_by: float) -> str:
+    """"10 points or more below the whole country (8.6%)" (Markdown)."""
+    return t("kiosk_below", ctx.lang).format(
+        points=f"{worse_by:g}", value=figure(reference, kpi, ctx.lang),
+        ref=reference_name(area, loaders.area_index(ctx.url), ctx.lang))
+
+
+def _none_behind(area: Area, reference: float | None, lang: str) -> str:
+    """What a card says when it lists no exception: none is that far behind, or the area has no figure."""
+    if reference is None:
+        return t("no_data", lang)
+    return t("kiosk_none_behind", lang).format(children=t(f"kiosk_children_{area.child_level}", lang))
+
+
+def _map_and_behind(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
+    """The KPI's map of the areas one level down beside its exceptions, as the exceptions view and the
+    pages list them; when there are none, the lowest few for context, in no alarm colour."""
     lang = ctx.lang
     frame = loaders.children(ctx, kpi, area, ctx.period)
     left, right = st.columns([3, 2], gap="medium")
@@ -93,16 +135,22 @@ def _map_and_laggards(ctx: Context, area: Area, kpi: kpis.Kpi) -> None:
                            outline=maps.OUTLINE if st.context.theme.type == "light" else WALL_OUTLINE)
         maps.static(spec, key=f"kiosk-map-{area}-{kpi.key}")
     with right, st.container(border=True, height="stretch"):
-        lagging, reference = panels.lagging(ctx, area, kpi, 0.0, LAGGING_SHOWN)
-        st.markdown(f"**{t(kpi.key, lang)}**  \n{t('kiosk_lagging', lang)} "
-                    f"({fmt.literal(drill.name(area, loaders.area_index(ctx.url), lang))} {fmt.by_unit(reference, kpi.unit, lang)})")
-        st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))
+        exceptions, reference, worse_by = behind(ctx, area, kpi)
+        st.markdown(f"**{t(kpi.key, lang)}**  \n{rule_line(ctx, area, kpi, reference, worse_by)}")
+        if len(exceptions):
+            st.markdown(_lines(exceptions, kpi, lang))
+            return
+        st.markdown(_none_behind(area, reference, lang))
+        lowest, _ = panels.lagging(ctx, area, kpi, 0.0, LOWEST_SHOWN)
+        if len(lowest):
+            name = "name_th" if lang == "th" else "name_en"
+            st.markdown(f"{t('kiosk_lowest', lang)}: " + " · ".join(
+                f"{fmt.literal(row[name])} {figure(row[kpi.column], kpi, lang)}" for _, row in lowest.iterrows()))
 
 
 def _exceptions(ctx: Context, area: Area) -> None:
-    """Every headline KPI's laggards, two a row."""
+    """Every headline KPI's exceptions, two a row: the same areas, in the same order, as the pages'."""
     lang = ctx.lang
-    limit = int(config.load()["exceptions"]["limit"])
     with st.grid(2, gap="medium"):
         for key in kpis.HEADLINES:
             kpi = kpis.KPIS[key]
@@ -110,11 +158,9 @@ def _exceptions(ctx: Context, area: Area) -> None:
                 if area.level == "district":
                     st.markdown(f"**{t(key, lang)}**  \n{t('kiosk_no_lagging', lang)}")
                     continue
-                worse_by, _ = config.exception_rule(key)
-                lagging, reference = panels.lagging(ctx, area, kpi, worse_by, limit)
-                st.markdown(f"**{t(key, lang)}** · {t('exceptions_rule', lang)} {worse_by:g} "
-                            f"({fmt.by_unit(reference, kpi.unit, lang)})")
-                st.markdown(_lines(lagging, kpi, lang) if len(lagging) else t("kiosk_no_lagging", lang))
+                exceptions, reference, worse_by = behind(ctx, area, kpi)
+                st.markdown(f"**{t(key, lang)}**  \n{rule_line(ctx, area, kpi, reference, worse_by)}")
+                st.markdown(_lines(exceptions, kpi, lang) if len(exceptions) else _none_behind(area, reference, lang))
 
 
 def _sdg(ctx: Context, area: Area) -> None:
@@ -125,9 +171,9 @@ def _sdg(ctx: Context, area: Area) -> None:
     counts = ratings["rating"].value_counts() if len(ratings) else pd.Series(dtype=int)
     with st.container(horizontal=True, gap="small"):
         st.metric(f"{t('sdg_on_track', lang)} ({year or '—'})",
-                  f"{fmt.count(sdg.goals_on_track(ratings) if len(ratings) else None)} / 17", border=True)
+                  f"{fmt.count(sdg.goals_on_track(ratings) if len(ratings) else None, lang=lang)} / 17", border=True)
         for rating in reversed(sdg.RATINGS):
-            st.metric(t(f"rating_{rating}", lang), fmt.count(int(counts.get(rating, 0))), border=True)
+            st.metric(t(f"rating_{rating}", lang), fmt.count(int(counts.get(rating, 0)), lang=lang), border=True)
     goals = loaders.sdg.reference(ctx.url, ctx.versions)[0]
     rated = dict(zip(ratings["goal"], ratings["rating"])) if len(ratings) else {}
     with st.grid(6, gap="small"):

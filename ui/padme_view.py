@@ -10,7 +10,7 @@ from data_access.scope import Area
 from metrics import kpis, padme as padme_metrics
 from metrics.fiscal import FiscalQuarter, thai_date
 
-from . import charts, exports, fmt, loaders, panels, urlstate
+from . import charts, drill, exports, fmt, loaders, panels, tables, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -43,14 +43,14 @@ def headline(ctx: Context, area: Area) -> None:
     lang = ctx.lang
     now = loaders.totals(ctx, "padme", area, ctx.period)
     with st.container(horizontal=True):
-        st.metric(t("padme_projects_n", lang), fmt.count(now.get("n_projects")), border=True)
+        st.metric(t("padme_projects_n", lang), fmt.count(now.get("n_projects"), lang=lang), border=True)
         st.metric(t("padme_budget", lang), fmt.mb(now.get("budget_mb"), lang, unit=False), border=True)
-        st.metric(t("padme_disbursed_pct", lang), fmt.pct(now.get("disbursed_pct")), border=True)
-        st.metric(t("padme_committed_pct", lang), fmt.pct(now.get("committed_pct")), border=True)
-        st.metric(t("padme_gap_pp", lang), fmt.pp(now.get("gap_pp")), border=True,
-                  help=f"{t('target_due', lang)} {fmt.pct(now.get('target_pct'))}")
+        st.metric(t("padme_disbursed_pct", lang), fmt.pct(now.get("disbursed_pct"), lang=lang), border=True)
+        st.metric(t("padme_committed_pct", lang), fmt.pct(now.get("committed_pct"), lang=lang), border=True)
+        st.metric(t("padme_gap_pp", lang), fmt.pp(now.get("gap_pp"), lang=lang), border=True,
+                  help=f"{t('target_due', lang)} {fmt.pct(now.get('target_pct'), lang=lang)}")
         st.metric(t("padme_indicator_met", lang),
-                  fmt.pct(padme_metrics.indicator_achievement(now.get("n_indicator_met"), now.get("n_projects"))),
+                  fmt.pct(padme_metrics.indicator_achievement(now.get("n_indicator_met"), now.get("n_projects")), lang=lang),
                   border=True)
     st.caption(panels.as_of(ctx, "padme"))
 
@@ -90,7 +90,8 @@ def breakdowns(ctx: Context, area: Area) -> None:
 
 def _table(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
     lang = ctx.lang
-    where = rows["dist_name_th"] if lang == "th" else rows["dist_name_en"]
+    names = loaders.area_index(ctx.url).set_index("dist_code")["display_th" if lang == "th" else "display_en"]
+    where = rows["dist_code"].map(names)  # as every page names a district (data_access.areas.district_names)
     return pd.DataFrame({
         t("padme_col_id", lang): rows["project_id"], t("padme_col_name", lang): rows["name"],
         t("padme_col_agency", lang): rows["agency"], t("padme_location", lang): where,
@@ -108,6 +109,11 @@ def _table(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:
 SHOWN_ROWS = 200
 
 
+def _units(shown: pd.DataFrame) -> dict[str, str]:
+    """The project table's budget and disbursed money (million baht) and its disbursed share (%)."""
+    return {shown.columns[4]: "mb", shown.columns[5]: "mb", shown.columns[6]: "pct"}
+
+
 def _first_rows(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     if len(shown) <= SHOWN_ROWS:
         return shown
@@ -121,10 +127,10 @@ def late_projects(ctx: Context, area: Area) -> None:
     late = rows[rows["status"].isin(["late", "at_risk"])]
     st.subheader(f"{t('padme_late_list', lang)} ({fmt.count(len(late))})")
     shown = _table(ctx, late)
-    st.dataframe(_first_rows(shown, lang), hide_index=True, width="stretch", height=320,
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]})
+    units = _units(shown)
+    tables.show(_first_rows(shown, lang), units, lang, hide_index=True, width="stretch", height=320)
     exports.buttons(ctx, shown, f"padme-late-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
-                    area, key=f"export-padme-late-{area}")
+                    area, key=f"export-padme-late-{area}", units=units)
 
 
 def project_table(ctx: Context, area: Area) -> None:
@@ -140,12 +146,11 @@ def project_table(ctx: Context, area: Area) -> None:
         if picked:
             st.session_state["padme_project"] = ids[picked[0]]
 
-    st.dataframe(_first_rows(shown, lang), hide_index=True, width="stretch", height=420, key=f"padme-table-{area}",
-                 on_select=_open, selection_mode="single-row",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in shown.columns[4:6]}
-                 | {shown.columns[6]: st.column_config.NumberColumn(format="%.1f")})
+    units = _units(shown)
+    tables.show(_first_rows(shown, lang), units, lang, hide_index=True, width="stretch", height=420,
+                 key=f"padme-table-{area}", on_select=_open, selection_mode="single-row")
     exports.buttons(ctx, shown, f"padme-projects-{area.code or 'TH'}-{ctx.period.year}q{ctx.period.quarter}",
-                    area, key=f"export-padme-{area}")
+                    area, key=f"export-padme-{area}", units=units)
     urlstate.seed("padme_project", ids, None)
     names = dict(zip(rows.project_id, rows.name))  # one lookup per option, not a scan of the table
     # the picker offers the rows shown (and a project opened by its link, wherever it is in the list)
@@ -153,7 +158,7 @@ def project_table(ctx: Context, area: Area) -> None:
     if (opened := st.session_state.get("padme_project")) and opened not in options:
         options = [*options, opened]
     st.selectbox(t("padme_open", lang), options, key="padme_project", index=None,
-                 format_func=lambda pid: f"{pid} · {names[pid]}")
+                 placeholder=t("padme_open_placeholder", lang), format_func=lambda pid: f"{pid} · {names[pid]}")
     if chosen := st.session_state.get("padme_project"):
         urlstate.publish(padme_project=chosen)
         project_record(ctx, area, chosen)
@@ -212,7 +217,9 @@ def project_record(ctx: Context, area: Area, project_id: str) -> None:
     with st.container(border=True):
         # The anchor is ours: Streamlit would make the heading's link from the data.
         st.subheader(f"{t('padme_record', lang)} · {fmt.literal(project_id, breaks=False)}", anchor="padme-record")
-        place = fmt.literal(f"{project['type_th']}{project['dist_name_th']} · {project['prov_name_th']}")
+        index, district = loaders.area_index(ctx.url), Area("district", project["dist_code"])
+        place = fmt.literal(f"{drill.name(district, index, lang)} · "
+                            f"{drill.name(drill.parent(district, index), index, lang)}")
         st.caption(f"{place} · {panels.as_of(ctx, 'padme')}")
         if reports.empty:
             st.table(record_rows(project, None, project["fiscal_year"], lang))

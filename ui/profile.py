@@ -29,8 +29,8 @@ def render(ctx: Context, area: Area, index: pd.DataFrame) -> None:
             value = loaders.totals(ctx, kpi.source, area, ctx.period).get(kpi.column)
             rank, of = loaders.peer_rank(ctx, kpi, area, peers, ctx.period)
             rows.append({t("col_kpi", lang): t(key, lang), t("col_value", lang): fmt.by_unit(value, kpi.unit, lang),
-                         t("col_rank", lang): f"{fmt.count(rank)} {t('rank_of', lang)} {of}"})
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                         t("col_rank", lang): f"{fmt.count(rank, lang=lang)} {t('rank_of', lang)} {of}"})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=t("no_data", lang))
     _subdistricts(ctx, area)
 
 

@@ -18,7 +18,7 @@ from data_access.scope import NATION, Area
 from metrics import sdg
 from metrics.kpis import Kpi
 
-from . import charts, drill, loaders, exports, fmt, maps, panels, urlstate
+from . import charts, drill, exports, fmt, loaders, maps, panels, tables, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -144,8 +144,8 @@ def goal_grid(ctx: Context, area: Area, view: View, selected: int) -> None:
                           type="primary" if goal == selected else "secondary", width="stretch")
     summary = goal_summary(view, lang)
     with st.expander(t("sdg_summary_table", lang)):
-        st.dataframe(summary, hide_index=True, width="stretch",
-                     column_config={t("sdg_goal_index", lang): st.column_config.NumberColumn(format="%.1f")})
+        tables.show(summary, {t("sdg_goal", lang): "int", t("sdg_goal_index", lang): "value1"}, lang,
+                    hide_index=True, width="stretch")
         exports.buttons(ctx, summary, f"sdg-goals-{area.level}-{area.code or 'TH'}-{view.year}", area,
                         key="export-sdg-goals")
 
@@ -197,7 +197,8 @@ def goal_detail(ctx: Context, area: Area, index: pd.DataFrame, view: View, goal:
             st.markdown(f"{t('sdg_trend', lang)}: {trend_text(row['trend'], lang)}")
         st.markdown(f"**{t('sdg_indicators_title', lang)}** · {view.year}")
         table = indicator_table(view, goal, lang)
-        st.dataframe(table, hide_index=True, width="stretch")
+        tables.show(table, {c: "value1" if c == t("sdg_progress_pct", lang) else "decimal"
+                            for c in table.columns[3:7]}, lang, hide_index=True, width="stretch")
         st.caption(f"{t('sdg_progress_note', lang)} · {panels.as_of(ctx, 'sdg')}")
         exports.buttons(ctx, table, f"sdg-goal{goal}-{area.level}-{area.code or 'TH'}-{view.year}", area,
                         key=f"export-sdg-ind-{goal}")
@@ -278,9 +279,12 @@ def _indicator_map(ctx: Context, area: Area, index: pd.DataFrame, view: View, in
                 if picked:
                     drill.go(Area(child, area_codes[picked[0]]))
 
-            st.dataframe(shown, hide_index=True, width="stretch", height=520, key=key, on_select=_selected,
-                         selection_mode="single-row",
-                         column_config={t("col_rank", lang): st.column_config.NumberColumn(format="%d")})
+            tables.show(shown, {t("col_rank", lang): "int", shown.columns[2]: "decimal",
+                                t("sdg_progress_pct", lang): "value1"}, lang,
+                        hide_index=True, width="stretch", height=520, key=key, on_select=_selected,
+                        selection_mode="single-row",
+                        column_config={t("col_area", lang): drill.name_column(shown[t("col_area", lang)],
+                                                                              t("col_area", lang))})
             st.caption(panels.as_of(ctx, "sdg"))
             exports.buttons(ctx, shown, f"sdg-{chosen}-{area.level}-{area.code or 'TH'}-{view.year}", area,
                             key=f"export-{key}")
@@ -322,9 +326,8 @@ def _province_ranking(ctx: Context, area: Area, index: pd.DataFrame, view: View)
     })
     st.markdown(f"**{t('sdg_ranking_title_province', lang)}** · {view.year}")
     st.caption(f"{t('sdg_ranking_caption', lang)} · {panels.as_of(ctx, 'sdg')}")
-    integer = st.column_config.NumberColumn(format="%d")
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"sdg-bench-{area.level}-{area.code}",
-                 column_config={c: integer for c in shown.columns[[0, 3, 4, 5, 6, 7]]})
+    tables.show(shown, {c: "int" for c in shown.columns[[0, 3, 4, 5, 6, 7]]}, lang, hide_index=True, width="stretch",
+                key=f"sdg-bench-{area.level}-{area.code}")
     exports.buttons(ctx, shown, f"sdg-ranking-{area.level}-{area.code or 'TH'}-{view.year}", area,
                     key=f"export-sdg-bench-{area.level}-{area.code}")
 
@@ -374,9 +377,8 @@ def _peer_benchmark(ctx: Context, area: Area, index: pd.DataFrame, view: View) -
         shown[t(f"sdg_rank_{name}", lang)] = table[f"rank_{name}"]
         shown[t(f"sdg_n_{name}", lang)] = table[f"n_{name}"]
     st.caption(f"{t('sdg_benchmark_caption', lang)} · {view.year} · {panels.as_of(ctx, 'sdg')}")
-    integer = st.column_config.NumberColumn(format="%d")
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"sdg-bench-{area.level}-{area.code}",
-                 column_config={c: integer for c in shown.columns[4:]})
+    tables.show(shown, {shown.columns[0]: "int", shown.columns[2]: "value1", **{c: "int" for c in shown.columns[4:]}},
+                lang, hide_index=True, width="stretch", key=f"sdg-bench-{area.level}-{area.code}")
     exports.buttons(ctx, shown, f"sdg-benchmark-{area.level}-{area.code}-{view.year}", area,
                     key=f"export-sdg-bench-{area.level}-{area.code}")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 from data_access import DatabaseError
@@ -19,7 +20,7 @@ from data_access.scope import NotPermitted, Viewer
 from data_access.settings import PROJECT_ROOT, DatabaseSettings, demo_scale, resolve
 from metrics.fiscal import FiscalQuarter
 
-from . import auth, fmt, kiosk, live, loaders, urlstate, weekly_data
+from . import auth, drill, fmt, kiosk, live, loaders, urlstate, weekly_data
 from .i18n import LANG_NAMES, LANGS, t
 
 _SEED_LOCK = threading.Lock()  # one first-run seed per server process, whatever the number of sessions
@@ -33,6 +34,8 @@ class Context:
     url: str
     versions: tuple[tuple[str, int], ...]
     demo: bool
+    # The top bar (`top_bar`): a page puts its own controls there, beside the period and language.
+    bar: Any = field(default=None, compare=False, repr=False)
 
     def version(self, source: str) -> int:
         return dict(self.versions)[source]
@@ -60,37 +63,67 @@ def language() -> str:
     return st.session_state["lang"]
 
 
-def _language() -> str:
+def top_bar():
+    """The row at the top of every page with the controls a governor reaches for: the language, the
+    fiscal year and quarter, the demo's button, then whatever the page adds (`ctx.bar`: the overview's
+    map KPI and region). One tap each, no sidebar to open; it wraps onto a second line when narrow."""
+    return st.container(horizontal=True, vertical_alignment="center", gap="small", key="topbar")
+
+
+def _language(bar) -> str:
     chosen = language()
-    with st.sidebar:
-        st.segmented_control(t("language"), LANGS, format_func=LANG_NAMES.get, key="lang", required=True)
+    with bar:  # the options name themselves in both languages: no label line
+        st.segmented_control(t("language"), LANGS, format_func=LANG_NAMES.get, key="lang", required=True,
+                             label_visibility="collapsed")
     # A control re-created in another page context can come back empty: keep the language then.
     value = st.session_state.get("lang")
     return value if value in LANGS else chosen
 
 
-def _period(url: str, versions: tuple, lang: str, wall: bool = False) -> FiscalQuarter | None:
+def _period(url: str, versions: tuple, lang: str, bar=None) -> FiscalQuarter | None:
+    """The fiscal quarter in view; without a bar (the wall) the newest one."""
     available = loaders.periods(url, versions)
     if not available:
         return None
-    if wall:
+    if bar is None:
         return available[-1]  # the wall always shows the newest quarter
     years = sorted({p.year for p in available}, reverse=True)
     urlstate.seed("fy", years, available[-1].year, int)
-    with st.sidebar:
-        year = st.selectbox(t("fiscal_year", lang), years, key="fy", help=t("period_help", lang))
+    with bar:  # each value says what it is ("ปีงบประมาณ 2570", "ไตรมาส 1/2570"): no label line
+        year = st.selectbox(t("fiscal_year", lang), years, key="fy", label_visibility="collapsed", width=190,
+                            format_func=lambda y: t("fiscal_year_value", lang).format(year=y))
         quarters = [p.quarter for p in available if p.year == year]
         urlstate.seed("q", quarters, quarters[-1], int)
-        quarter = st.selectbox(t("quarter", lang), quarters, key="q",
+        quarter = st.selectbox(t("quarter", lang), quarters, key="q", label_visibility="collapsed", width=170,
                                format_func=lambda q: FiscalQuarter(year, q).label(lang))
     return FiscalQuarter(year, quarter)
+
+
+def _demo_chip(bar, demo_data: bool, chooser: bool, index, lang: str):
+    """Demo data and the demo's role chooser as one button in the top bar ("ข้อมูลสาธิต · ผู้ว่าราชการ
+    จังหวัด นครราชสีมา"): the banner and the chooser open from it, so neither pushes the figures down.
+    None when there is neither."""
+    if not (demo_data or chooser):
+        return None
+    label = t("demo_chip", lang)
+    if chooser:  # who the demo looks as: a role, and its province or district (a name: data, escaped)
+        chosen = auth.demo_choice()
+        label += f" · {t('role_' + chosen.role, lang)}"
+        if chosen.home.level != "nation":
+            label += f" {fmt.literal(drill.name(chosen.home, index, lang), breaks=False)}"
+    with bar:
+        chip = st.popover(label, icon=":material/science:", key="demo_chip")
+    if demo_data:
+        chip.info(t("demo_banner", lang))
+    return chip
 
 
 def start(needs_period: bool = True, wall: bool = False) -> Context:
     """The page's context; `needs_period=False` lets a page run before any source has data (the
     admin's import and health pages on a freshly initialised database), with `period` None. The wall
     (ui.kiosk) draws no sidebar: its language comes from the URL and its period is the newest."""
-    lang = language() if wall else _language()
+    bar = None if wall else top_bar()
+    lang = language() if wall else _language(bar)
     settings = resolve()
     try:
         engine = loaders.engine(settings.url)
@@ -102,7 +135,7 @@ def start(needs_period: bool = True, wall: bool = False) -> Context:
             _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
         versions = tuple(sorted(loaders.versions(settings.url).items()))
         meta = loaders.dataset_meta(settings.url, versions)
-        period = _period(settings.url, versions, lang, wall)
+        period = _period(settings.url, versions, lang, bar)
     except DatabaseError as exc:
         database_failure(exc, lang)
     if period is None and needs_period:
@@ -110,11 +143,12 @@ def start(needs_period: bool = True, wall: bool = False) -> Context:
     if period is not None and not wall:
         urlstate.publish(lang=lang, fy=period.year, q=period.quarter)
     demo = meta.get("origin") == "demo"
-    if demo and not wall:  # the wall says it in its header, in one badge
-        st.info(t("demo_banner", lang))
-    viewer = auth.viewer(loaders.engine(settings.url), loaders.area_index(settings.url), demo and settings.is_embedded, lang,
-                         kiosk=wall)
-    return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo)
+    demo_store, index = demo and settings.is_embedded, loaders.area_index(settings.url)
+    # The wall says "demo" in its header, in one badge, and shows no chooser.
+    chip = None if wall else _demo_chip(bar, demo, auth.mode(demo_store) == "demo", index, lang)
+    viewer = auth.viewer(loaders.engine(settings.url), index, demo_store, lang, kiosk=wall, chooser=chip)
+    return Context(lang=lang, period=period, viewer=viewer, url=settings.url, versions=versions, demo=demo,
+                   bar=bar)
 
 
 def database_failure(exc: DatabaseError, lang: str) -> None:
@@ -145,7 +179,8 @@ def _leave_legacy_multipage_mode() -> None:
 
 @functools.cache
 def _touch_css() -> str:
-    """static/touch.css: 44 px controls on touch screens (no theme token covers control heights)."""
+    """static/touch.css: layout no theme token covers (text that wraps instead of "…", the overview's
+    order on a portrait tablet, 44 px controls on touch screens; docs/ARCHITECTURE.md)."""
     return (PROJECT_ROOT / "static" / "touch.css").read_text(encoding="utf-8")
 
 
@@ -159,8 +194,10 @@ def page(render: Callable[[Context], None], needs_period: bool = True, wall: boo
     database failure mid-page becomes a banner, never figures or a stack trace.
     """
     _leave_legacy_multipage_mode()
+    # The sidebar (pages, live badge, sign-out) starts closed on every screen: the controls are in the
+    # top bar, and the width is not known here. Streamlit keeps a person's own open/close per browser.
     st.set_page_config(page_title="War Room · มหาดไทย", page_icon="🛰️", layout="wide",
-                       initial_sidebar_state="collapsed" if wall else "auto")
+                       initial_sidebar_state="collapsed")
     st.html(f"<style>{kiosk.stylesheet() if wall else _touch_css()}</style>")
     ctx = start(needs_period, wall)
     if not wall:

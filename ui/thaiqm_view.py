@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from data_access.scope import Area
-from metrics import thaiqm as m
-from metrics.fiscal import FiscalQuarter, comparison_period, elapsed_share
+from metrics import kpis, thaiqm as m
+from metrics.fiscal import FiscalQuarter, elapsed_share
 from metrics.kpis import DIMENSIONS, Kpi
 
-from . import charts, drill, loaders, exports, fmt, maps, panels, urlstate
+from . import charts, drill, exports, fmt, loaders, maps, panels, tables, urlstate
 from .i18n import t
 from .shell import Context
 
@@ -52,10 +52,9 @@ def _int(series: pd.Series) -> pd.Series:
     return series.astype("Int64")
 
 
-def _formats(table: pd.DataFrame, percent: list[str]) -> dict:
-    """Column formats: one decimal for the percentage columns, thousands separators for the counts."""
-    number = table.select_dtypes("number").columns
-    return {c: st.column_config.NumberColumn(format="%.1f" if c in percent else "%,d") for c in number}
+def _units(table: pd.DataFrame, percent: list[str]) -> dict[str, str]:
+    """The number columns' units (ui.fmt.table): the percentage columns, else household counts."""
+    return {c: "pct" if c in percent else "count" for c in table.select_dtypes("number").columns}
 
 
 def _chart_caption(ctx: Context, unit: str) -> None:
@@ -72,24 +71,23 @@ def headline(ctx: Context, area: Area) -> dict:
     """Target households, helped, % helped and the gap to the target due; returns the area's row."""
     lang = ctx.lang
     row = loaders.thaiqm.totals(ctx, area, ctx.period)
-    before = loaders.thaiqm.totals(ctx, area, comparison_period(ctx.period))
+    before = loaders.base_totals(ctx, "thaiqm", area, ctx.period)
     target_due = due(ctx)
     gap = m.gap_pp(row.get("helped_pct"), target_due)
-    change = m.gap_pp(row.get("helped_pct"), before.get("helped_pct"))
-    vs = f"{t('vs', lang)} {comparison_period(ctx.period).label(lang)}"
+    change = fmt.delta(kpis.change(row.get("helped_pct"), before.get("helped_pct")), "pct")
+    vs = panels.compared_with(ctx, "thaiqm")
     with st.container(border=True):
         st.markdown(f"**{t('thaiqm_kpi_title', lang)}**")
         # A grid, not five columns: on a tablet five columns cut the figures to "1…"; the grid wraps.
         with st.grid(5, min_column_width=panels.FIGURE_MIN_WIDTH, gap="small"):
-            st.metric(t("thaiqm_target", lang), fmt.count(row.get("n_target")), border=True)
-            st.metric(t("thaiqm_n_helped", lang), fmt.count(row.get("n_helped")), border=True)
-            st.metric(t("thaiqm_helped_short", lang), fmt.pct(row.get("helped_pct")),
-                      None if pd.isna(change) else round(change, 1), border=True, delta_description=vs,
-                      help=t("thaiqm_helped_pct", lang),
-                      delta_color="off" if panels.quarter_running(ctx) else "normal")
-            st.metric(t("thaiqm_due", lang), fmt.pct(target_due), border=True,
+            st.metric(t("thaiqm_target", lang), fmt.count(row.get("n_target"), lang=lang), border=True)
+            st.metric(t("thaiqm_n_helped", lang), fmt.count(row.get("n_helped"), lang=lang), border=True)
+            st.metric(t("thaiqm_helped_short", lang), fmt.pct(row.get("helped_pct"), lang=lang),
+                      change, border=True, delta_description=vs if change else None,
+                      help=t("thaiqm_helped_pct", lang), **panels.delta_style(change, True))
+            st.metric(t("thaiqm_due", lang), fmt.pct(target_due, lang=lang), border=True,
                       help=t("thaiqm_due_help", lang).format(target=m.KPI_TARGET_PCT))
-            st.metric(t("thaiqm_gap", lang), fmt.pp(gap), border=True, help=t("thaiqm_gap_help", lang))
+            st.metric(t("thaiqm_gap", lang), fmt.pp(gap, lang=lang), border=True, help=t("thaiqm_gap_help", lang))
         st.caption(panels.as_of(ctx, "thaiqm"))
     return row
 
@@ -110,7 +108,7 @@ def dimensions(ctx: Context, area: Area, row: dict) -> None:
         return
     dims = m.dimensions(row)
     labels = [t(f"dim_{d}", lang) for d in dims["dimension"]]
-    text = [f"{fmt.count(n)} · {fmt.pct(p)}" for n, p in zip(dims["households"], dims["share_pct"])]
+    text = [f"{fmt.count(n, lang=lang)} · {fmt.pct(p, lang=lang)}" for n, p in zip(dims["households"], dims["share_pct"])]
     unit = t("unit_households", lang)
     spec = charts.bars(labels, [charts.Series(t("households", lang), dims["households"].tolist(), text)], unit,
                        title=t("thaiqm_dims_title", lang), subtitle=_subtitle(unit, ctx, lang), height=300)
@@ -118,7 +116,7 @@ def dimensions(ctx: Context, area: Area, row: dict) -> None:
     _chart_caption(ctx, t("unit_households", lang))
     st.caption(t("thaiqm_dims_note", lang))
     table = dimension_table(row, lang)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_formats(table, [t("thaiqm_share", lang)]))
+    tables.show(table, _units(table, [t("thaiqm_share", lang)]), lang, hide_index=True, width="stretch")
     exports.buttons(ctx, table, f"thaiqm-dimensions-{_slug(ctx, area)}", area,
                     key=f"export-thaiqm-dims-{_slug(ctx, area)}")
 
@@ -137,7 +135,7 @@ def dimension_map(ctx: Context, area: Area) -> None:
         names = (frame.type_th + frame.name_th) if lang == "th" else frame.name_en
         # a subdistrict without target households has no share: no bar, its text "—", not 0 %
         spec = charts.bars(names.tolist(), [charts.Series(t("thaiqm_share", lang), frame[kpi.column].tolist(),
-                                                          [fmt.pct(v) for v in frame[kpi.column]])],
+                                                          [fmt.pct(v, lang=lang) for v in frame[kpi.column]])],
                            t("thaiqm_share", lang),
                            title=f"{t('thaiqm_dim_sub_title', lang)} {t(f'dim_{dimension}', lang)}",
                            subtitle=_subtitle("%", ctx, lang))
@@ -171,7 +169,7 @@ def funnel(ctx: Context, area: Area, row: dict) -> None:
         return
     f = m.funnel(row)
     labels = [t(f"thaiqm_stage_{s}", lang) for s in f["stage"]]
-    text = [fmt.count(n) if s == "surveyed" else f"{fmt.count(n)} · {fmt.pct(p)}"
+    text = [fmt.count(n, lang=lang) if s == "surveyed" else f"{fmt.count(n, lang=lang)} · {fmt.pct(p, lang=lang)}"
             for s, n, p in zip(f["stage"], f["households"], f["pct_of_target"])]
     unit = t("unit_households", lang)
     spec = charts.bars(labels, [charts.Series(t("households", lang), f["households"].tolist(), text)], unit,
@@ -179,10 +177,10 @@ def funnel(ctx: Context, area: Area, row: dict) -> None:
     charts.show(spec, key=f"thaiqm-funnel-{_slug(ctx, area)}")
     _chart_caption(ctx, t("unit_households", lang))
     not_started = row.get("n_not_started")
-    st.caption(f"{t('thaiqm_funnel_note', lang)} · {t('thaiqm_stage_not_started', lang)} {fmt.count(not_started)}")
+    st.caption(f"{t('thaiqm_funnel_note', lang)} · {t('thaiqm_stage_not_started', lang)} {fmt.count(not_started, lang=lang)}")
     table = funnel_table(row, lang)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config=_formats(table, [t("thaiqm_pct_of_target", lang)]))
+    tables.show(table, _units(table, [t("thaiqm_pct_of_target", lang)]), lang, hide_index=True,
+                 width="stretch")
     exports.buttons(ctx, table, f"thaiqm-funnel-{_slug(ctx, area)}", area,
                     key=f"export-thaiqm-funnel-{_slug(ctx, area)}")
 
@@ -194,7 +192,7 @@ def trend_chart(ctx: Context, area: Area) -> None:
     x = [FiscalQuarter(ctx.period.year, int(q)).label(lang) for q in frame["quarter"]]
     names = {"n_helped": t("thaiqm_stage_helped", lang), "n_self_resolved": t("thaiqm_stage_self_resolved", lang),
              "n_in_progress": t("thaiqm_stage_in_progress", lang)}
-    series = [charts.Series(names[column], frame[column].tolist(), [fmt.count(v) for v in frame[column]],
+    series = [charts.Series(names[column], frame[column].tolist(), [fmt.count(v, lang=lang) for v in frame[column]],
                             colour, dash, shape) for column, (colour, dash, shape) in LINES.items()]
     unit = t("unit_households", lang)
     spec = charts.lines(x, series, unit, title=f"{t('thaiqm_trend_title', lang)} · {t('fiscal_year', lang)} {ctx.period.year}",
@@ -237,8 +235,8 @@ def areas(ctx: Context, area: Area) -> None:
         st.subheader(f"{t('thaiqm_sub_title', lang)} · {ctx.period.label(lang)}")
         frame = loaders.thaiqm.subdistricts(ctx, area.code, ctx.period)
         table = subdistrict_table(frame, lang)
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config=_formats(table, [t("thaiqm_helped_pct", lang)]))
+        tables.show(table, _units(table, [t("thaiqm_helped_pct", lang)]), lang, hide_index=True,
+                     width="stretch")
         exports.buttons(ctx, table, f"thaiqm-subdistricts-{_slug(ctx, area)}", area,
                         key=f"export-thaiqm-sub-{_slug(ctx, area)}")
         st.caption(panels.as_of(ctx, "thaiqm"))
@@ -256,7 +254,7 @@ def areas(ctx: Context, area: Area) -> None:
             drill.go(Area(child, codes[rows[0]]))
 
     percent = [c for c in table.columns if "%" in c or c == t("thaiqm_helped_pct", lang)]
-    st.dataframe(table, hide_index=True, width="stretch", key=key, on_select=_selected,
-                 selection_mode="single-row", column_config=_formats(table, percent))
+    tables.show(table, _units(table, percent), lang, hide_index=True, width="stretch", key=key,
+                 on_select=_selected, selection_mode="single-row")
     st.caption(f"{t('thaiqm_table_hint', lang)} · {panels.as_of(ctx, 'thaiqm')}")
     exports.buttons(ctx, table, f"thaiqm-{child}s-{_slug(ctx, area)}", area, key=f"export-{key}")

@@ -19,7 +19,7 @@ from metrics.fiscal import thai_date, thai_time, week_start
 from reports import pdf_brief, pptx_brief
 from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
-from . import config, drill, loaders, exports, fmt, geo
+from . import config, drill, loaders, exports, fmt, geo, panels
 from .i18n import t
 from .shell import Context
 
@@ -74,8 +74,8 @@ def _movers_table(frame: pd.DataFrame, kpi: kpis.Kpi, lang: str) -> None:
     st.dataframe(pd.DataFrame({
         t("col_area", lang): frame["name"],
         t("weekly_col_now", lang): [fmt.by_unit(v, kpi.unit, lang) for v in frame["value"]],
-        t("weekly_col_change", lang): [f"{c:+.1f}" for c in frame["change"]],
-    }), hide_index=True, width="stretch")
+        t("weekly_col_change", lang): [fmt.delta(c, kpi.unit) or t("no_data", lang) for c in frame["change"]],
+    }), hide_index=True, width="stretch", placeholder=t("no_data", lang))
 
 
 def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataFrame) -> None:
@@ -84,10 +84,10 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
     kpi = found["kpi"]
     with st.container(border=True):
         st.subheader(t(key, lang))
-        change = kpis.change(found["now"], found["then"])
-        st.metric(t("weekly_col_now", lang), fmt.by_unit(found["now"], kpi.unit, lang),
-                  None if change is None else round(change, 1), border=True,
-                  delta_description=f"{t('vs', lang)} {thai_date(week, lang)}")
+        change = fmt.delta(kpis.change(found["now"], found["then"]), kpi.unit)
+        st.metric(t("weekly_col_now", lang), fmt.by_unit(found["now"], kpi.unit, lang), change, border=True,
+                  **panels.delta_style(change, kpi.higher_is_better),
+                  delta_description=f"{t('vs', lang)} {thai_date(week, lang)}" if change else None)
         if area.level != "district":
             left, right = st.columns(2)
             with left:
@@ -96,9 +96,10 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
             with right:
                 st.markdown(f"**{t('weekly_down', lang)}**")
                 _movers_table(found["worst"], kpi, lang)
-            st.caption(f"{t('weekly_red_rule', lang)} {found['worse_by']:g} pp")
-            st.markdown(f"**{t('weekly_became_red', lang)}:** " + (", ".join(map(fmt.literal, found["became_red"])) or "—")
-                        + "  \n" f"**{t('weekly_left_red', lang)}:** " + (", ".join(map(fmt.literal, found["left_red"])) or "—"))
+            st.caption(t("weekly_red_rule", lang).format(
+                points=f"{found['worse_by']:g}", ref=panels.reference_name(area, loaders.area_index(ctx.url), lang)))
+            st.markdown(f"**{t('weekly_became_red', lang)}:** " + (", ".join(map(fmt.literal, found["became_red"])) or t("weekly_brief_none", lang))
+                        + "  \n" f"**{t('weekly_left_red', lang)}:** " + (", ".join(map(fmt.literal, found["left_red"])) or t("weekly_brief_none", lang)))
         note_block(ctx, area, key, week, notes)
 
 
@@ -135,7 +136,7 @@ def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     this_week = week_start(clock.today())
     fresh = weekly.new_late(loaders.weekly.late(ctx, area, this_week), loaders.weekly.late(ctx, area, week))
     index = loaders.area_index(ctx.url).set_index("dist_code")
-    name = "name_th" if lang == "th" else "name_en"
+    name = "display_th" if lang == "th" else "display_en"  # as every page names a district
     shown = pd.DataFrame({
         t("col_project", lang): fresh["project_id"],
         t("col_area", lang): [index[name].get(d, d) for d in fresh["dist_code"]],
@@ -146,7 +147,7 @@ def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
         if shown.empty:
             st.caption(t("weekly_no_new_late", lang))
         else:
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(shown, hide_index=True, width="stretch", placeholder=t("no_data", lang))
     return shown
 
 
@@ -163,12 +164,13 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
         change = kpis.change(found["now"], found["then"])
         headlines.append(Headline(t(key, lang), fmt.by_unit(found["now"], kpi.unit, lang),
                                   fmt.by_unit(found["then"], kpi.unit, lang),
-                                  fmt.DASH if change is None else f"{change:+.1f}",
+                                  fmt.delta(change, kpi.unit) or t("no_data", lang),
                                   note_of(notes, key, this_week)))
         if area.level == "district":
             continue
         movers.append(KpiMovers(
-            t(key, lang), *([Mover(r.name, fmt.by_unit(r.value, kpi.unit, lang), float(r.change))
+            t(key, lang), *([Mover(r.name, fmt.by_unit(r.value, kpi.unit, lang), float(r.change),
+                                   fmt.delta(r.change, kpi.unit))
                              for r in found[side].itertuples()] for side in ("best", "worst")),
             found["became_red"], found["left_red"]))
         if layer is None:
@@ -220,13 +222,15 @@ def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: p
             rows[t("weekly_col_change", lang)] = rows[t("weekly_col_now", lang)] - rows[t("weekly_col_then", lang)]
             out.setdefault(kpi.source.upper(), []).append(rows.assign(**{"KPI": t(key, lang)}))
         frames = {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}
-        frames[t("weekly_new_late", lang)] = late
+        frames[t("weekly_sheet_late", lang)] = late  # a sheet's title: short enough for Excel's 31
         return frames
 
     name = f"weekly-{area.level}-{area.code or 'TH'}-{week.isoformat()}"
     audit = {"on_click": exports.record, "args": (ctx.url, ctx.viewer, area, name, 0), "type": "secondary"}
     with st.container(horizontal=True, gap="small"):
-        st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets()), f"{name}.xlsx",
+        units = {t("weekly_col_now", lang): "value1", t("weekly_col_then", lang): "value1",
+                 t("weekly_col_change", lang): "d_pp"}  # the reviewed KPIs are rates and gaps, in points
+        st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets(), units), f"{name}.xlsx",
                            exports.XLSX_MIME, key="weekly-brief", **audit)
         st.download_button(t("weekly_export_pptx", lang), lambda: pptx_brief.build(brief_of(ctx, area, week, late, notes)),
                            f"{name}.pptx", PPTX_MIME, key="weekly-brief-pptx", **audit)

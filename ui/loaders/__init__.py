@@ -14,7 +14,8 @@ from data_access import imports as _imports
 
 from . import cebrs, health, padme, sdg, thaiqm, weekly
 from ._cache import REGISTRY, engine
-from .core import (account_listing, live_sessions, area_index, audit_log, child_names, children, data_status, dataset_meta,
+from .core import (account_listing, live_sessions, area_index, audit_log, base_frame, base_totals, child_names,
+                   children, compared, data_status, dataset_meta,
                    kpi_frame, peer_rank, periods, sdg_ratings, sdg_years, status_now, subdistricts, totals,
                    versions)
 

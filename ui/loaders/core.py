@@ -8,7 +8,7 @@ from data_access import accounts, audit, queries, sessions
 from data_access.reader import ScopedReader
 from data_access.scope import Area
 from metrics import kpis, sdg
-from metrics.fiscal import FiscalQuarter, comparison_period
+from metrics.fiscal import Comparison, FiscalQuarter, comparison
 
 from ._cache import ALL, catalogue, engine, loader
 
@@ -50,28 +50,46 @@ def area_index(url: str) -> pd.DataFrame:
 
 
 @loader(reads=lambda source, *_, **__: (source,), max_entries=512)
-def kpi_frame(read: ScopedReader, source: str, area: Area, period: FiscalQuarter, by: str) -> pd.DataFrame:
-    """One row per `by` area with the source's rollup sums and KPI columns."""
-    return queries.kpi_frame(read, source, area, period, by)
+def kpi_frame(read: ScopedReader, source: str, area: Area, period: FiscalQuarter, by: str,
+              through=None) -> pd.DataFrame:
+    """One row per `by` area with the source's rollup sums and KPI columns (with `through`: the
+    quarter cut at that day, the base of a running quarter's comparison)."""
+    return queries.kpi_frame(read, source, area, period, by, through)
+
+
+def compared(ctx, source: str, period: FiscalQuarter) -> Comparison:
+    """What the source's figures of `period` are compared with: metrics.fiscal.comparison on the
+    source's own data-through date (each source is cut at its own newest day)."""
+    status = data_status(ctx.url, ctx.versions).set_index("source")["data_through"]
+    through = status.get(source)
+    return comparison(period, None if through is None or pd.isna(through) else pd.Timestamp(through).date())
+
+
+def base_frame(ctx, source: str, area: Area, period: FiscalQuarter, by: str) -> pd.DataFrame:
+    """The source's KPI frame for the comparison's base: the same quarter a year before, to the same
+    day while `period` is running."""
+    cmp = compared(ctx, source, period)
+    return kpi_frame(ctx, source, area, cmp.base, by, through=cmp.base_through)
 
 
 def child_names(index: pd.DataFrame, area: Area) -> pd.DataFrame:
-    """area_code, name_th, name_en of the areas one level below `area` (provinces or districts)."""
+    """area_code, name_th, name_en of the areas one level below `area` (provinces or districts), as
+    shown: a district's display names (data_access.areas.district_names)."""
     if area.child_level == "province":
         rows = index if area.level == "nation" else index[index.region4 == area.code]
         rows = rows.drop_duplicates("prov_code")
         return pd.DataFrame({"area_code": rows.prov_code, "name_th": rows.prov_name_th,
                              "name_en": rows.prov_name_en}).reset_index(drop=True)
     rows = index[index.prov_code == (area.code[:2])]
-    return pd.DataFrame({"area_code": rows.dist_code, "name_th": rows.type_th + rows.name_th,
-                         "name_en": rows.name_en + " " + rows.type_en.str.title()}).reset_index(drop=True)
+    return pd.DataFrame({"area_code": rows.dist_code, "name_th": rows.display_th,
+                         "name_en": rows.display_en}).reset_index(drop=True)
 
 
 def children(ctx, kpi: kpis.Kpi, area: Area, period: FiscalQuarter) -> pd.DataFrame:
     """Every area one level below `area`, named, with the KPI now and its change, ranked."""
     by = area.child_level
     now = kpi_frame(ctx, kpi.source, area, period, by)
-    before = kpi_frame(ctx, kpi.source, area, comparison_period(period), by)
+    before = base_frame(ctx, kpi.source, area, period, by)
     frame = (child_names(area_index(ctx.url), area)
              .merge(now[["area_code", kpi.column]], on="area_code", how="left")
              .merge(before[["area_code", kpi.column]].rename(columns={kpi.column: "previous"}),
@@ -83,6 +101,12 @@ def children(ctx, kpi: kpis.Kpi, area: Area, period: FiscalQuarter) -> pd.DataFr
 def totals(ctx, source: str, area: Area, period: FiscalQuarter) -> dict:
     """The area's KPI row for the period (empty dict when the source has no data there)."""
     frame = kpi_frame(ctx, source, area, period, "total")
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def base_totals(ctx, source: str, area: Area, period: FiscalQuarter) -> dict:
+    """The area's KPI row for the comparison's base of `period` (see base_frame; {} where none)."""
+    frame = base_frame(ctx, source, area, period, "total")
     return frame.iloc[0].to_dict() if len(frame) else {}
 
 

@@ -39,7 +39,7 @@ TEXT = {
     "sdg_map_title_province": ("ความก้าวหน้ารายจังหวัด", "Progress by province"),
     "sdg_map_title_district": ("ความก้าวหน้ารายอำเภอ", "Progress by district"),
     "sdg_children_table": ("ค่ารายพื้นที่", "Values by area"),
-    "sdg_benchmark_title": ("การเทียบเคียง (Benchmarking)", "Benchmarking"),
+    "sdg_benchmark_title": ("การเทียบเคียงกับพื้นที่อื่น", "Benchmarking"),
     "sdg_benchmark_caption": ("อันดับตามคะแนนเป้าหมาย (0–100) ค่าเท่ากันได้อันดับเดียวกัน",
                               "Rank on each goal's score (0–100); equal scores share a rank"),
     "sdg_ranking_caption": ("เรียงตามจำนวนเป้าหมายที่บรรลุหรือใกล้บรรลุ (บรรลุแล้ว + ยังมีความท้าทาย)",
