@@ -30,6 +30,8 @@ def pages(viewer) -> list:
         *[st.Page(f"pages/{source}.py", title=t(f"nav_{source}", lang), url_path=source,
                   help=t(f"nav_{source}_help", lang)) for source in ("padme", "cebrs", "thaiqm", "sdg")],
         st.Page("pages/weekly.py", title=t("nav_weekly", lang), url_path="weekly", help=t("nav_weekly_help", lang)),
+        st.Page("pages/report.py", title=t("nav_report", lang), url_path="report", help=t("nav_report_help", lang),
+                visibility="visible" if auth.may_report(viewer) else "hidden"),
         st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
                 visibility=listed("administer")),
         st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",

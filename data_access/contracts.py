@@ -149,10 +149,12 @@ CONTRACTS = {c.name: c for c in (
         *(Column(f"p_{d}", "flag") for d in s.THAIQM_DIMENSIONS),
         Column("status", allowed=s.THAIQM_STATUSES),
         Column("started_on", "date", required=False), Column("resolved_on", "date", required=False),
+        Column("help_given", required=False),
     ], THAIQM_CHECKS, example={
         "household_id": "9000000001", "survey_year": "2570", "subdist_code": "300101", "p_health": "0",
         "p_living": "1", "p_education": "0", "p_income": "1", "p_access": "0", "status": "helped",
-        "started_on": "2026-10-10", "resolved_on": "2026-11-12"}),
+        "started_on": "2026-10-10", "resolved_on": "2026-11-12",
+        "help_given": "ส่งต่อเข้าโครงการฝึกอาชีพของ อบต. ได้งานรับจ้างประจำ"}),
     Contract("sdg", "sdg", s.sdg_value, ("indicator_code", "dist_code", "year"), [
         Column("indicator_code"), Column("dist_code"), Column("year", "int"), Column("value", "number"),
         Column("weight", "number"),

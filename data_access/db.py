@@ -49,13 +49,36 @@ def upgrade(engine: Engine) -> list[str]:
     migration of its own (docs/DEPLOYMENT.md, Upgrades)."""
     before = set(inspect(engine).get_table_names())
     schema.metadata.create_all(engine)
+    added = _add_columns(engine, before)
     with engine.begin() as conn:
         for source, through in conn.execute(select(schema.data_version.c.source, schema.data_version.c.data_through)):
             if isinstance(through, str):
                 through = dt.date.fromisoformat(through)
             rollups.rebuild_to_date(conn, source, through)  # version 5: the comparison's base to date
         mark_schema(conn)
-    return sorted(set(schema.metadata.tables) - before)
+    return sorted(set(schema.metadata.tables) - before) + added
+
+
+def _add_columns(engine: Engine, tables: set[str]) -> list[str]:
+    """Columns this build added to tables an older build made (version 6: `revision` on the reported
+    tables, `help_given` on households), each nullable or with a server default, so ADD COLUMN fills
+    the rows it has. Returns them as "table.column"."""
+    added = []
+    inspector = inspect(engine)
+    for name in sorted(tables & set(schema.metadata.tables)):
+        have = {c["name"] for c in inspector.get_columns(name)}
+        for column in schema.metadata.tables[name].columns:
+            if column.name in have:
+                continue
+            if not (column.nullable or column.server_default is not None):
+                raise RuntimeError(f"{name}.{column.name} cannot be added to existing rows: it needs a migration")
+            ddl = f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {column.type.compile(engine.dialect)}'
+            if column.server_default is not None:
+                ddl += f" DEFAULT {column.server_default.arg} NOT NULL"
+            with engine.begin() as conn:
+                conn.exec_driver_sql(ddl)
+            added.append(f"{name}.{column.name}")
+    return added
 
 
 def drop_schema(engine: Engine) -> None:

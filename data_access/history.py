@@ -12,7 +12,9 @@ the Sunday before its Monday), computed from the dated rows the seed wrote — n
 - ThaiQM: the survey's target households, helped or self-resolved by then (`resolved_on`);
 - PADME: each project's latest report received by then (`reported_at`, quarters up to that day's),
   the figures a late report carried forward, and the target due pro rata on that day;
-- the late and at-risk projects by those same reports.
+- the late and at-risk projects by those same reports;
+- the reports filed on time (the pseudo-source "reporting"): the quarter judged that day, each
+  district's reports as they stood at the day's end, judged on that day (data_access.compliance).
 
 These are the rollup's sums (data_access.rollups) with that day in place of the quarter's end, for the
 quarter that day falls in, summed to region, province and nation and turned into the `KPIS` by
@@ -38,10 +40,12 @@ import pandas as pd
 from sqlalchemy import (BigInteger, Connection, Date, DateTime, Engine, Integer, and_, case, cast, delete, func,
                         insert, literal, select, union_all)
 
-from metrics import kpis
+from metrics import compliance as reporting, kpis
 from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of, week_start
 
-from . import queries, schema as s
+from . import compliance, queries, schema as s
+from .scope import NATION
+from .snapshots import LEVELS
 
 WEEKS = 8
 NOTED_WEEKS = 2        # the latest past weeks that carry meeting notes
@@ -146,6 +150,33 @@ def _thaiqm(conn: Connection, days: list[dt.date]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+class _InTransaction:
+    """Reads the statements data_access.compliance builds on the history's own connection, for the whole
+    country (a demo seed's job, as snapshots.take reads as EVERYONE), inside the transaction that writes
+    the weeks."""
+
+    def __init__(self, conn: Connection):
+        self._conn = conn
+
+    def frame(self, stmt, _area, _scope, _by: str = "rows") -> pd.DataFrame:
+        return _frame(self._conn, stmt)
+
+
+def _reporting(conn: Connection, days: list[dt.date]) -> list[pd.DataFrame]:
+    """For each day: level, area_code and the reporting KPI's columns (metrics.compliance.by_area) of
+    the quarter judged that day, the filings as they stood at its end. Each quarter's facts are read once."""
+    facts: dict[FiscalQuarter, pd.DataFrame] = {}
+    out = []
+    for day in days:
+        quarter = compliance.judged_quarter(fiscal_quarter_of(day), day)
+        if quarter not in facts:
+            facts[quarter] = compliance.districts(_InTransaction(conn), NATION, quarter)
+        classified = compliance.judge(facts[quarter], quarter, day)
+        out.append(pd.concat([reporting.by_area(classified, by).assign(level=level) for level, by in LEVELS],
+                             ignore_index=True))
+    return out
+
+
 def _target_due(targets: dict, period: FiscalQuarter, day: dt.date) -> float | None:
     """The national overall target due on `day` (as queries.padme_target_due on data through `day`)."""
     if (period.year, period.quarter) not in targets:
@@ -188,16 +219,20 @@ def figures(conn: Connection, days: list[dt.date]) -> list[tuple[FiscalQuarter, 
     padme_sums, late = _padme(conn, d)
     found = {"padme": padme_sums, "cebrs": _cebrs(conn, d), "thaiqm": _thaiqm(conn, days)}
     measured = {source: _levels(sums, areas, _SUMS[source]) for source, sums in found.items()}
+    judged = _reporting(conn, days)
     out = []
     for k, day in enumerate(days):
         period = fiscal_quarter_of(day)
         parts = []
+        frames = {}
         for source, frame in measured.items():
             frame = frame[frame.k == k]
-            if frame.empty:
-                continue
-            frame = (kpis.padme(frame, _target_due(targets, period, day)) if source == "padme" else
-                     kpis.cebrs(frame) if source == "cebrs" else kpis.thaiqm(frame))
+            if len(frame):
+                frames[source] = (kpis.padme(frame, _target_due(targets, period, day)) if source == "padme" else
+                                  kpis.cebrs(frame) if source == "cebrs" else kpis.thaiqm(frame))
+        if frames and len(judged[k]):  # (no week before the data begins, as before reporting was measured)
+            frames[kpis.REPORTING] = judged[k]
+        for source, frame in frames.items():
             for kpi in (x for x in kpis.KPIS.values() if x.source == source):
                 value = frame[kpi.column].astype("float64")
                 parts.append(pd.DataFrame({"area_code": frame["area_code"].to_numpy(),

@@ -20,13 +20,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import (Boolean, Column as SqlColumn, Connection, Date, DateTime, Engine, MetaData, Table, func,
-                        insert, select)
+                        case, insert, literal_column, or_, select)
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import audit, readfile, rollups, schema as s, versions, writelock
+from metrics.fiscal import FiscalQuarter
+
+from . import access, audit, changes, readfile, rollups, schema as s, versions, writelock
 from .clock import utcnow
 from .contracts import CONTRACTS, MAX_NUMBER, Column, Contract, template  # noqa: F401  (the import API in one place)
 from .readfile import Problem, Unreadable
+from .scope import COUNTRY_ROLES, Area, Viewer
 from .settings import import_limits
 
 CHUNK_ROWS = 20_000
@@ -299,8 +302,20 @@ def _stage(conn: Connection, table: Table) -> Table:
     return Table(name, MetaData(), *(SqlColumn(c.name, c.type) for c in table.columns))
 
 
-def _write(conn: Connection, contract: Contract, records: pd.DataFrame) -> set[str]:
-    """Upsert the chunk; returns the districts its existing rows sat in before (a row may move)."""
+def _updates(table: Table, contract: Contract, stmt, keep: tuple[str, ...] = ()) -> dict:
+    """What an upsert sets on a row that exists: every column from the file but those it did not have
+    (`keep`: an optional column the file left out keeps what the row holds), and one more revision."""
+    out = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in contract.key + keep}
+    if "revision" in table.c:  # only a row whose values change (the same file twice moves nothing)
+        changed = or_(*(table.c[n].is_distinct_from(stmt.excluded[n]) for n in out if n not in ("updated_at", "revision")))
+        # literal_column, not a bound 1: SQLite's executemany takes the rows' parameters only
+        out["revision"] = case((changed, table.c.revision + literal_column("1")), else_=table.c.revision)
+    return out
+
+
+def _write(conn: Connection, contract: Contract, records: pd.DataFrame, keep: tuple[str, ...] = ()) -> set[str]:
+    """Upsert the chunk; returns the districts its existing rows sat in before (a row may move).
+    `keep`: optional columns the file did not have, left as they are on existing rows."""
     table = contract.table
     rows = _db_values(table, records)
     names = [c.name for c in table.columns]
@@ -318,7 +333,7 @@ def _write(conn: Connection, contract: Contract, records: pd.DataFrame) -> set[s
                                      .join(stage, stage.c[key] == table.c[key])).scalars())
         stmt = postgresql.insert(table).from_select(names, select(*stage.c))
         conn.execute(stmt.on_conflict_do_update(index_elements=list(contract.key),
-                                                set_={n: stmt.excluded[n] for n in names if n not in contract.key}))
+                                                set_=_updates(table, contract, stmt, keep)))
         conn.execute(stage.delete())
         return moved
     moved = set()
@@ -328,8 +343,7 @@ def _write(conn: Connection, contract: Contract, records: pd.DataFrame) -> set[s
             moved.update(conn.execute(select(table.c.dist_code).distinct()
                                       .where(table.c[key].in_(ids[start:start + 5_000]))).scalars())
     stmt = sqlite.insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=list(contract.key),
-                                      set_={n: stmt.excluded[n] for n in names if n not in contract.key})
+    stmt = stmt.on_conflict_do_update(index_elements=list(contract.key), set_=_updates(table, contract, stmt, keep))
     compiled = stmt.compile(dialect=conn.dialect, column_keys=names)
     order = [names.index(p) for p in compiled.positiontup]
     conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
@@ -342,6 +356,11 @@ def _derive(contract: Contract, records: pd.DataFrame, now: dt.datetime) -> pd.D
         out["dist_code"] = out["subdist_code"].str[:4]
     if "updated_at" in contract.table.c:
         out["updated_at"] = pd.Timestamp(now)
+    if "revision" in contract.table.c:
+        out["revision"] = 1  # a new row's; an existing row's goes up by one (_updates)
+    for column in contract.table.c:  # an optional column a file may leave out
+        if column.name not in out and column.nullable:
+            out[column.name] = None
     return out
 
 
@@ -363,22 +382,70 @@ def data_through(conn: Connection, source: str, default: dt.date) -> dt.date:
     return max(days) if days else default
 
 
-def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> dict:
+@dataclass(frozen=True)
+class _Fence:
+    """An area's own upload (a governor's, a district officer's): every row must lie in their area,
+    every changed record's history is kept, and the quarter `period` is marked filed for the
+    districts it reported (ThaiQM, CEBRS)."""
+    viewer: Viewer
+    period: FiscalQuarter | None
+
+    def outside(self, conn: Connection, contract: Contract, ref: "_Reference",
+                records: pd.DataFrame) -> list[tuple[str, pd.Series, str]]:
+        column = next(c for c in ("subdist_code", "dist_code", "project_id") if c in records)
+        new = ref.district_of(records)
+        table = contract.table
+        old = pd.Series(None, index=records.index, dtype=object)
+        if "dist_code" in table.c and len(contract.key) == 1 and contract.key[0] not in ("dist_code",):
+            stored = {k[0]: row["dist_code"] for k, row in
+                      changes.current(conn, contract, [(changes.plain(v),) for v in records[contract.key[0]]]).items()}
+            old = records[contract.key[0]].map(lambda v: stored.get(changes.plain(v)))
+        def mine(dist) -> bool:
+            return dist is None or (isinstance(dist, str) and access.allowed(self.viewer, "report", Area("district", dist)))
+        area = f"{self.viewer.home}"
+        return [(column, ~new.map(lambda d: isinstance(d, str) and mine(d)).astype(bool),
+                 f"outside your area ({area}): you may report only for it"),
+                ("" if column == "project_id" else column, ~old.map(mine).astype(bool),
+                 f"this record belongs to a district outside your area ({area}) and cannot be moved into it")]
+
+
+def import_file(engine: Engine, source: str, path: Path, user: str = "cli", viewer: Viewer | None = None,
+                period: FiscalQuarter | None = None) -> dict:
     """Import one file of the kind `source` (a CONTRACTS name); returns a summary, or raises
     ImportRejected with the report (nothing changed; the refusal is in the import and audit logs).
-    Every way a file can be wrong ends here as a report, never as another exception."""
+    Every way a file can be wrong ends here as a report, never as another exception.
+
+    With a `viewer` who has an area (a governor, a district officer) the file is that area's own
+    upload (docs/ACCESS.md, `report`): only the kinds fieldreports.FIELD_KINDS, every row inside
+    their area or the whole file is refused, each record's change kept in its history, and the
+    districts' quarter `period` marked filed. An admin's import (no viewer, or a country role) is as before."""
     if source not in CONTRACTS:
         raise ValueError(f"unknown source {source!r}; one of {', '.join(CONTRACTS)}")
     contract, path = CONTRACTS[source], Path(path)
+    fence = None
+    if viewer is not None and viewer.role not in COUNTRY_ROLES:
+        from .fieldreports import FIELD_KINDS
+        access.require(viewer, "report", viewer.home)
+        user = viewer.name
+        if source not in FIELD_KINDS:
+            raise ImportRejected(path.name, [Problem(0, "", source, "an area uploads its reports ("
+                                                     + ", ".join(FIELD_KINDS) + "); the plan's projects come "
+                                                     "from the ministry's import")], 1)
+        fence = _Fence(viewer, period)
+    elif viewer is not None:
+        access.require(viewer, "import")
+        user = viewer.name
     started = utcnow()
     n_rows = 0
     try:
         with writelock.source_transaction(engine, contract.source, float(import_limits()["wait_seconds"])) as conn:
-            n_rows, districts = _import(conn, contract, path, started)
+            n_rows, districts = _import(conn, contract, path, started, fence)
             rollups.rebuild(conn, contract.source, districts)
             through = data_through(conn, contract.source, started.date())
             versions.bump(conn, contract.source, through)
             rollups.rebuild_to_date(conn, contract.source, through, districts)
+            if fence is not None and fence.period is not None:
+                changes.file_quarter(conn, contract.source, districts, fence.period, user, started)
             _log(conn, contract.source, path.name, user, started, n_rows, True, f"{contract.name}: {n_rows} rows")
     except writelock.Busy as busy:
         rejected: ImportRejected = ImportBusy(path.name, [Problem(0, "", "", str(busy))], 1)
@@ -397,7 +464,8 @@ def import_file(engine: Engine, source: str, path: Path, user: str = "cli") -> d
     raise rejected
 
 
-def _import(conn: Connection, contract: Contract, path: Path, started: dt.datetime) -> tuple[int, set[str]]:
+def _import(conn: Connection, contract: Contract, path: Path, started: dt.datetime,
+            fence: _Fence | None = None) -> tuple[int, set[str]]:
     """Validate and write every chunk inside the caller's transaction; ImportRejected on any problem."""
     problems: list[Problem] = []
     total, n_rows = 0, 0
@@ -417,6 +485,8 @@ def _import(conn: Connection, contract: Contract, path: Path, started: dt.dateti
         if raw.empty:
             continue
         checked = _validate(contract, raw, ref, MAX_REPORTED)
+        if fence is not None:
+            checked = _fenced(conn, contract, ref, raw, checked, fence)
         problems += checked.problems[:max(0, MAX_REPORTED - len(problems))]
         total += checked.total
         records = checked.records
@@ -427,7 +497,14 @@ def _import(conn: Connection, contract: Contract, path: Path, started: dt.dateti
         if records.empty:
             continue
         districts.update(ref.district_of(records).dropna())
-        districts.update(_write(conn, contract, _derive(contract, records, started)))
+        keep = tuple(c.name for c in contract.columns if not c.required and c.name not in raw.columns)
+        derived = _derive(contract, records, started)
+        before = None if fence is None else changes.current(
+            conn, contract, [tuple(changes.plain(v) for v in key) for key in
+                             derived[list(contract.key)].itertuples(index=False, name=None)])
+        districts.update(_write(conn, contract, derived, keep))
+        if fence is not None:
+            changes.record(conn, contract, before, derived, fence.viewer.name, "upload", started)
     if n_rows == 0:
         raise ImportRejected(path.name, [Problem(1, "", "", "the file has no data rows")], 1)
     repeats = _duplicates(contract, path, digests, ref)
@@ -436,6 +513,20 @@ def _import(conn: Connection, contract: Contract, path: Path, started: dt.dateti
         problems = sorted(problems + repeats[:MAX_REPORTED], key=lambda p: p.row)
         raise ImportRejected(path.name, problems[:MAX_REPORTED], total)
     return n_rows, districts
+
+
+def _fenced(conn: Connection, contract: Contract, ref: _Reference, raw: pd.DataFrame, checked: _Checked,
+            fence: _Fence) -> _Checked:
+    """The chunk's good rows that lie outside the uploader's area become problems too."""
+    records, problems, total = checked.records, list(checked.problems), checked.total
+    for column, rows, reason in fence.outside(conn, contract, ref, records):
+        hit = rows[rows].index.intersection(records.index)
+        shown = raw[column] if column in raw else pd.Series("", index=raw.index)
+        problems += [Problem(int(r), column, str(shown.at[r]), reason) for r in hit[:MAX_REPORTED]]
+        total += len(hit)
+        records = records.drop(index=hit, errors="ignore")
+    problems.sort(key=lambda p: p.row)
+    return _Checked(records, problems[:MAX_REPORTED], total)
 
 
 def _log(conn, source, name, user, started, n_rows, accepted, report) -> None:

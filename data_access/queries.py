@@ -200,7 +200,14 @@ def padme_target_due(reader: ScopedReader, period: FiscalQuarter, through: dt.da
 def kpi_frame(reader: ScopedReader, source: str, area: Area, period: FiscalQuarter,
               by: str = "total", through: dt.date | None = None) -> pd.DataFrame:
     """One row per `by` area with the source's rollup sums and its KPI columns (metrics.kpis); with
-    `through`, the quarter cut at that day (see rollup)."""
+    `through`, the quarter cut at that day (see rollup).
+
+    The pseudo-source "reporting" (kpis.REPORTING) has no rollup: its frame is the districts' reports
+    of the quarter judged while `period` is in view, judged on `through` (default today) as they stood
+    at that day's end (data_access.compliance.kpi_frame)."""
+    if source == kpis.REPORTING:
+        from . import compliance  # it builds on this module's with_areas: imported here, not at the top
+        return compliance.kpi_frame(reader, area, period, by, through)
     rolled = rollup(reader, source, area, period, by, through)
     if source == "padme":
         return kpis.padme(rolled, padme_target_due(reader, period, through))

@@ -12,7 +12,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, Date
                         ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
-SCHEMA_VERSION = "5"  # bump with every change to the tables below; stored in dataset_meta
+SCHEMA_VERSION = "6"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")
@@ -32,11 +32,21 @@ VERSIONED_BY = {
     "cebrs_project": ("cebrs",), "rollup_cebrs": ("cebrs",), "rollup_cebrs_to_date": ("cebrs",),
     "thaiqm_household": ("thaiqm",), "rollup_thaiqm": ("thaiqm",), "rollup_thaiqm_to_date": ("thaiqm",),
     "sdg_value": ("sdg",), "import_log": SOURCES,
+    "record_change": SOURCES, "report_filing": ("cebrs", "thaiqm"),
 }
 REFERENCE_TABLES = ("province", "district", "subdistrict", "fiscal_quarter", "sdg_goal", "sdg_indicator",
                     "data_version", "dataset_meta")
 AUDIT_ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "session_expired", "denied", "account",
-                 "import", "export")
+                 "import", "export", "report")
+# The sources an area reports itself (field reporting: data_access/fieldreports.py), and how.
+REPORT_VIA = ("form", "upload")
+
+
+def _revision() -> Column:
+    """A record's revision: 1 when first written, one more at every change (a form, an upload, an
+    import). A field report names the revision it was opened at and is refused if it moved since
+    (optimistic concurrency, data_access/fieldreports.py)."""
+    return Column("revision", Integer, nullable=False, default=1, server_default="1")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -138,7 +148,9 @@ padme_report = Table(
     Column("committed_baht", BigInteger, nullable=False),
     Column("status", String(12), nullable=False),
     Column("problems", Text, nullable=True),
+    # When the quarter's report was first filed (a correction keeps it): the reporting calendar's clock.
     Column("reported_at", DateTime, nullable=False),
+    _revision(),
     _one_of("status", PADME_STATUSES),
     CheckConstraint("quarter BETWEEN 1 AND 4"),
     CheckConstraint("disb_target_baht >= 0 AND disb_actual_baht >= 0 AND committed_baht >= disb_actual_baht"),
@@ -162,6 +174,7 @@ cebrs_project = Table(
     Column("disbursed_on", Date, nullable=True),
     Column("completed_on", Date, nullable=True),
     Column("updated_at", DateTime, nullable=False),
+    _revision(),
     _one_of("category", CEBRS_CATEGORIES),
     _one_of("status", CEBRS_STATUSES),
     CheckConstraint("approved_baht >= 0 AND disbursed_baht >= 0 AND disbursed_baht <= approved_baht"),
@@ -179,7 +192,9 @@ thaiqm_household = Table(
     Column("status", String(14), nullable=False),
     Column("started_on", Date, nullable=True),
     Column("resolved_on", Date, nullable=True),
+    Column("help_given", Text, nullable=True),  # what was done for a helped household (field reports)
     Column("updated_at", DateTime, nullable=False),
+    _revision(),
     _one_of("status", THAIQM_STATUSES),
 )
 Index("ix_thaiqm_area_year", thaiqm_household.c.dist_code, thaiqm_household.c.survey_year)
@@ -354,6 +369,45 @@ kpi_note = Table(
     Column("author", Text, nullable=False),
     Column("written_at", DateTime, nullable=False),
 )
+
+# --- field reporting ---------------------------------------------------------------------------------
+# Every change a field report makes (a form or an area's upload), record by record: who, when, and the
+# changed fields' old and new values as JSON (old NULL: the record is new). Read per record.
+record_change = Table(
+    "record_change", metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("via", String(8), nullable=False),
+    Column("source", String(8), nullable=False),
+    Column("record_key", Text, nullable=False),   # the contract's key, " / "-joined ("P2570-30-00001 / 1")
+    Column("dist_code", String(4), nullable=False),
+    Column("revision", Integer, nullable=False),  # the record's revision after the change
+    Column("old", Text, nullable=True),
+    Column("new", Text, nullable=False),
+    _one_of("via", REPORT_VIA),
+    _one_of("source", SOURCES),
+)
+Index("ix_record_change_record", record_change.c.source, record_change.c.record_key)
+Index("ix_record_change_area", record_change.c.dist_code, record_change.c.at)
+
+# A district's quarterly report of a source it reports as a whole (ThaiQM case progress, CEBRS status):
+# filed when the district first sends its figures for the quarter (a form or an upload), or confirms
+# that nothing changed. PADME is filed project by project (padme_report.reported_at).
+report_filing = Table(
+    "report_filing", metadata,
+    Column("source", String(8), primary_key=True),
+    Column("dist_code", String(4), primary_key=True),
+    Column("fiscal_year", SmallInteger, primary_key=True),
+    Column("quarter", SmallInteger, primary_key=True),
+    Column("filed_at", DateTime, nullable=False),       # the first filing: the reporting calendar's clock
+    Column("last_filed_at", DateTime, nullable=False),
+    Column("filed_by", Text, nullable=False),            # who filed last
+    Column("n_filings", Integer, nullable=False),
+    _one_of("source", ("cebrs", "thaiqm")),
+    CheckConstraint("quarter BETWEEN 1 AND 4"),
+)
+Index("ix_report_filing_period", report_filing.c.fiscal_year, report_filing.c.quarter)
 
 # --- accounts and audit ----------------------------------------------------------------------------
 account = Table(

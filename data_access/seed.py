@@ -3,7 +3,10 @@
 Every district is weighted by its real number of subdistricts (the population proxy the geo data
 allows). Provinces get a fixed "pace" so that some lag on disbursement and on helping households, the
 current quarter is only partly reported on the as-of date, and SDG values move with district trends.
-The same (scale, as-of date) always gives the same database.
+Provinces also get a reporting discipline (`_Reporting`): most file their quarterly reports on time,
+some late, a few leave districts' reports missing for the latest quarter that is due, so the reporting
+calendar (data_access/compliance.py) has something to show. It is drawn from its own generator, so the
+other figures do not depend on it. The same (scale, as-of date) always gives the same database.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from metrics.fiscal import FiscalQuarter, elapsed_share, fiscal_quarter_of, fiscal_year_bounds
 
@@ -151,6 +154,128 @@ class _Areas:
         return self.sub_offset[dist_idx] + (rng.random(len(dist_idx)) * self.sub_count[dist_idx]).astype(int)
 
 
+# --- the reporting calendar ------------------------------------------------------------------------
+ON_TIME, LATE, MISSING = "on_time", "late", "missing"
+DISCIPLINE_SHARES = {LATE: 0.12, MISSING: 0.08}  # of the provinces; the rest file on time
+REPORT_LAG_DAYS = {ON_TIME: (2, 12), LATE: (17, 40)}  # a completed quarter's reports, days after its end
+MISSING_SHARE = (0.4, 0.7)  # of a "missing" province's districts file nothing for the latest due quarter
+LATE_DISTRICT_SHARE = 0.6  # of a late or missing province's districts file late (its slackest one always)
+RUNNING_FILED = 0.35  # of the districts have already filed the running quarter's ThaiQM / CEBRS report
+REPORT_DUE_DAYS = 15  # settings.REPORTING's default: reports are due this long after the quarter's end
+FILED_SOURCES = {"thaiqm": "n_target", "cebrs": "n_projects"}  # reported as a whole: report_filing
+BANGKOK_OFFSET = dt.timedelta(hours=7)
+
+
+class _Reporting:
+    """When each district files its quarterly reports, by its province's discipline.
+
+    Every draw comes from its own generator (SEED + 18), never from the seed's main one, so adding or
+    changing the reporting calendar moves no other figure. A province files "on time" (its completed
+    quarters' reports 2–12 days after the quarter's end, within the 15 days allowed), "late" (about 60%
+    of its districts, its slackest one always, 17–40 days after; the others on time) or "missing": as
+    late, and for the latest quarter due on the as-of date 40–70% of its districts file nothing (the
+    slackest ones, the same for every source)."""
+
+    def __init__(self, areas: _Areas, years, as_of: dt.date):
+        rng = self.rng = np.random.default_rng(SEED + 18)
+        dist = areas.dist
+        provs = sorted(dist.prov_code.unique())
+        n_late, n_missing = (round(len(provs) * DISCIPLINE_SHARES[k]) for k in (LATE, MISSING))
+        order = rng.permutation(len(provs))
+        discipline = np.full(len(provs), ON_TIME, dtype=object)
+        discipline[order[:n_late]] = LATE
+        discipline[order[n_late:n_late + n_missing]] = MISSING
+        self.discipline = dict(zip(provs, discipline.tolist()))
+        self.missing_share = dict(zip(provs, rng.uniform(*MISSING_SHARE, len(provs)).tolist()))
+        self.dist_prov = dict(zip(dist.dist_code, dist.prov_code))
+        self.dist_row = {code: i for i, code in enumerate(dist.dist_code)}
+        self.slack = dict(zip(dist.dist_code, rng.random(len(dist)).tolist()))
+        self.quarters = {FiscalQuarter(y, q): i for i, (y, q) in enumerate((y, q) for y in years for q in (1, 2, 3, 4))}
+        shape = (len(dist), len(self.quarters))
+        # A late (or missing) province is not late everywhere: each of its districts is late with
+        # probability LATE_DISTRICT_SHARE, its slackest one always; an on-time province is on time throughout.
+        slackest = dist.assign(slack=dist.dist_code.map(self.slack)).groupby("prov_code")["slack"].transform("min")
+        late_here = (rng.random(len(dist)) < LATE_DISTRICT_SHARE) | (dist.dist_code.map(self.slack) == slackest).to_numpy()
+        on_time = (dist.prov_code.map(self.discipline).to_numpy() == ON_TIME) | ~late_here
+        (lo, hi), (late_lo, late_hi) = REPORT_LAG_DAYS[ON_TIME], REPORT_LAG_DAYS[LATE]
+        self.lag = np.where(on_time[:, None], rng.integers(lo, hi + 1, shape), rng.integers(late_lo, late_hi + 1, shape))
+        self.as_of = as_of
+        # The latest quarter completed and due before the as-of date: the one "missing" provinces miss.
+        judged = fiscal_quarter_of(as_of).previous()
+        while judged.end + dt.timedelta(days=REPORT_DUE_DAYS) >= as_of:
+            judged = judged.previous()
+        self.judged = judged
+
+    def lag_days(self, dist_code: str, fq: FiscalQuarter) -> int:
+        """Days after `fq`'s end the district files its report (before any per-report jitter)."""
+        return int(self.lag[self.dist_row[dist_code], self.quarters[fq]])
+
+    def missing(self, fq: FiscalQuarter, owing) -> set[str]:
+        """Of the districts `owing` a report for `fq`, those that file nothing: in each "missing"
+        province, its slackest 40–70% for the judged quarter; nobody for any other quarter."""
+        if fq != self.judged:
+            return set()
+        by_prov: dict[str, list[str]] = {}
+        for code in sorted(set(owing)):
+            if self.discipline[self.dist_prov[code]] == MISSING:
+                by_prov.setdefault(self.dist_prov[code], []).append(code)
+        out: set[str] = set()
+        for prov, codes in by_prov.items():
+            codes.sort(key=lambda c: (self.slack[c], c))
+            out.update(codes[:max(1, round(self.missing_share[prov] * len(codes)))])
+        return out
+
+    def padme_reported_at(self, dist_code: str, fq: FiscalQuarter) -> dt.datetime:
+        """A completed quarter's PADME report (Bangkok wall-clock time): the district's day plus 0–2
+        days for the project, in office hours."""
+        minutes = int(self.rng.integers(0, 3 * 600))
+        return dt.datetime.combine(fq.end, dt.time(8)) + dt.timedelta(
+            days=self.lag_days(dist_code, fq) + minutes // 600, minutes=minutes % 600)
+
+    def filings(self, conn: Connection) -> list[dict]:
+        """report_filing rows of ThaiQM and CEBRS (naive UTC): every quarter begun by the as-of date,
+        every district owing the source's report for it (as data_access/compliance.py reads it)."""
+        limit = dt.datetime.combine(self.as_of, dt.time(9)) - BANGKOK_OFFSET  # 09:00 in Bangkok on the as-of date
+        records = []
+        for source, column in FILED_SOURCES.items():
+            r = s.ROLLUPS[source]
+            owing = conn.execute(select(r.c.dist_code, r.c.fiscal_year, r.c.quarter)
+                                 .group_by(r.c.dist_code, r.c.fiscal_year, r.c.quarter)
+                                 .having(func.sum(r.c[column]) > 0)
+                                 .order_by(r.c.fiscal_year, r.c.quarter, r.c.dist_code)).all()
+            by_quarter: dict[FiscalQuarter, list[str]] = {}
+            for code, year, quarter in owing:
+                by_quarter.setdefault(FiscalQuarter(int(year), int(quarter)), []).append(code)
+            for fq, codes in sorted(by_quarter.items()):
+                if fq.start > self.as_of or fq not in self.quarters:
+                    continue
+                codes.sort()  # the draws' order, whatever the database's collation
+                draws = self.rng.random((len(codes), 3))
+                running = self.as_of < fq.end  # as elapsed_share: the quarter's last day completes it
+                skipped = self.missing(fq, codes)
+                days_in = (self.as_of - fq.start).days  # the running quarter's whole days before the as-of date
+                for code, (u, v, w) in zip(codes, draws.tolist()):
+                    if running:  # some districts have filed already, on a day of the quarter, in office hours
+                        if u >= RUNNING_FILED:
+                            continue
+                        start = dt.datetime.combine(fq.start, dt.time(1))  # 08:00 in Bangkok
+                        at = (start + (limit - start) * w if days_in == 0 else
+                              start + dt.timedelta(days=int(v * days_in), minutes=int(w * 600)))
+                    else:
+                        if code in skipped:
+                            continue
+                        minutes = int(u * 3 * 600)
+                        at = dt.datetime.combine(fq.end, dt.time(1)) + dt.timedelta(
+                            days=self.lag_days(code, fq) + minutes // 600, minutes=minutes % 600)
+                    at = at.replace(second=0, microsecond=0)
+                    if at > limit:
+                        continue  # not filed yet on the as-of date
+                    records.append({"source": source, "dist_code": code, "fiscal_year": fq.year,
+                                    "quarter": fq.quarter, "filed_at": at, "last_filed_at": at,
+                                    "filed_by": "demo", "n_filings": 1})
+        return records
+
+
 def _dates(base: np.ndarray | dt.date, days: np.ndarray) -> np.ndarray:
     return (np.datetime64(base, "D") if isinstance(base, dt.date) else base) + days.astype("timedelta64[D]")
 
@@ -167,7 +292,7 @@ def _insert(conn: Connection, table, records: list[dict]) -> None:
         conn.execute(insert(table), records[i:i + CHUNK])
 
 
-def _padme(conn, rng, areas: _Areas, years, as_of: dt.date, per_year: int) -> None:
+def _padme(conn, rng, areas: _Areas, years, as_of: dt.date, per_year: int, reporting: _Reporting) -> None:
     eligible = np.flatnonzero(areas.dist.prov_code.to_numpy() != BANGKOK)  # Bangkok has no provincial plan
     w = areas.dist["weight"].to_numpy()[eligible]
     w = w / w.sum()
@@ -183,6 +308,9 @@ def _padme(conn, rng, areas: _Areas, years, as_of: dt.date, per_year: int) -> No
         ach = rng.normal(1.0, 0.15, per_year)
         noise = rng.lognormal(0.0, 0.12, (per_year, 4))
         seq: dict[str, int] = {}
+        # The "missing" provinces' districts that file nothing for the judged quarter (if in this year).
+        dropped = reporting.missing(reporting.judged, areas.dist.dist_code.to_numpy()[idx]) \
+            if reporting.judged.year == year else set()
         for i in range(per_year):
             row, sub = dist_rows[idx[i]], sub_rows[subs[i]]
             (name, agency, indicator, unit, (lo, hi), strat, plan, nesdp, sdg, moi, btype) = PADME_TEMPLATES[tmpl[i]]
@@ -213,14 +341,24 @@ def _padme(conn, rng, areas: _Areas, years, as_of: dt.date, per_year: int) -> No
                 # Mid-quarter most projects have filed their figures so far (the ministry's field
                 # reporting), fewer in the quarter's first weeks.
                 full = 0.97 if row.pace > 0.8 else 0.9
+                # A completed quarter is reported by every project (when, and whether, its district
+                # files is the province's reporting discipline, below). One the main generator would
+                # have skipped reports no progress since its last report, with its draws taken from the
+                # reporting generator: the main stream and every later figure stay as they were.
+                g = rng
                 if rng.random() > (full * min(1.0, 0.4 + elapsed) if partial else full):
-                    continue  # not reported (yet)
+                    if partial:
+                        continue  # not reported yet
+                    g = reporting.rng
+                stalled = g is not rng
                 tpct = DEFAULT_DISBURSEMENT_TARGETS[q][2 if btype == "capital" else 1] / 100
                 share = min(1.0, max(share_prev, tpct * row.pace * noise[i, q - 1]))
                 if partial:
                     share = share_prev + (share - share_prev) * elapsed
+                if stalled:
+                    share = share_prev
                 actual = int(budget * share)
-                committed = min(budget, actual + int((budget - actual) * rng.uniform(0, 0.6 if btype == "capital" else 0.25)))
+                committed = min(budget, actual + int((budget - actual) * g.uniform(0, 0.6 if btype == "capital" else 0.25)))
                 disb_target = int(budget * tpct)
                 progress = min(1.0, q / 4 * (1 + (ach[i] - 1) * 2)) if not partial else (q - 1 + elapsed) / 4
                 result = round(target * min(1.1, max(0.0, progress * ach[i])), 2)
@@ -232,23 +370,29 @@ def _padme(conn, rng, areas: _Areas, years, as_of: dt.date, per_year: int) -> No
                 status = ("done" if q == 4 and share >= 0.95 and not partial else
                           "not_started" if actual == 0 else
                           "at_risk" if ratio < 0.6 else "late" if ratio < 0.85 else "on_track")
-                lag_days = rng.integers(3, 25)
+                if g is rng:
+                    rng.integers(3, 25)  # the former report lag: still drawn, so the main stream stays as it was
                 if partial:
                     reported = dt.datetime.combine(fq.start, dt.time(8)) + dt.timedelta(
                         days=float(rng.uniform(0, (as_of - fq.start).days)))
+                    reported = min(reported, as_of_ts)
                 else:
-                    reported = dt.datetime.combine(fq.end, dt.time(16)) + dt.timedelta(days=int(lag_days))
-                reported = min(reported, as_of_ts)
-                reports.append({
+                    reported = reporting.padme_reported_at(row.dist_code, fq)
+                report = {
                     "project_id": pid, "quarter": q,
                     "result_text": (f"ดำเนินการแล้วร้อยละ {round(progress * 100)} ของแผน "
                                     f"เบิกจ่ายสะสม {actual / 1e6:.4f} ล้านบาท"),
                     "indicator_result": result, "disb_target_baht": disb_target,
                     "disb_actual_baht": actual, "committed_baht": committed, "status": status,
-                    "problems": PROBLEMS[int(rng.integers(len(PROBLEMS)))] if status in ("late", "at_risk") else None,
+                    "problems": PROBLEMS[int(g.integers(len(PROBLEMS)))] if status in ("late", "at_risk") else None,
                     "reported_at": reported,
-                })
-                share_prev, share_target_prev = share, tpct
+                }
+                # Left out: the district files nothing for the judged quarter, or has not filed yet.
+                withheld = fq == reporting.judged and row.dist_code in dropped
+                if partial or (not withheld and reported <= as_of_ts):
+                    reports.append(report)
+                if not stalled:
+                    share_prev, share_target_prev = share, tpct
     _insert(conn, s.padme_project, projects)
     _insert(conn, s.padme_report, reports)
 
@@ -388,8 +532,9 @@ def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
     with engine.begin() as conn:
         load_reference(conn)
         areas = _Areas(conn, rng)
+        reporting = _Reporting(areas, years, as_of)
         progress(0.1, "PADME")
-        _padme(conn, rng, areas, years, as_of, cfg.padme_per_year)
+        _padme(conn, rng, areas, years, as_of, cfg.padme_per_year, reporting)
         progress(0.25, "CEBRS")
         _cebrs(conn, rng, areas, years, as_of, cfg.cebrs_per_year)
         _thaiqm(conn, rng, areas, years, as_of, cfg.thaiqm_per_year, progress)
@@ -404,6 +549,7 @@ def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
             rollups.rebuild(conn, source)
             versions.bump(conn, source, as_of)
             rollups.rebuild_to_date(conn, source, as_of)
+        _insert(conn, s.report_filing, reporting.filings(conn))  # who owes a report reads the rollups
     fill_history(engine, as_of, progress)  # the weekly review's past weeks (data_access/history.py)
     progress(1.0, "done")
 

@@ -8,7 +8,9 @@ without an explicit command.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,3 +101,47 @@ def session_limits() -> dict:
 def sign_in_limits() -> dict:
     """`[web]` attempts_per_address and window_minutes over SIGN_IN_LIMITS."""
     return _section("web", SIGN_IN_LIMITS)
+
+
+REPORTING = {
+    "days": {"padme": 15, "cebrs": 15, "thaiqm": 15},  # a quarter's reports are due this many days after it ends
+    "due": {},  # "padme:2570:Q1" = "2027-01-20": the ministry set another due date for one source and quarter
+}
+_DUE_KEY = re.compile(r"(?P<source>[a-z]+):(?P<year>\d{4}):Q(?P<quarter>[1-4])")
+
+
+def _due_date(key: str, value) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # an unquoted TOML date
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"[reporting] due: {key!r} = {value!r} is not an ISO date (YYYY-MM-DD)")
+
+
+def reporting_calendar() -> tuple[dict[str, int], dict[str, dt.date]]:
+    """`[reporting]` of .streamlit/warroom.toml: the days after a quarter's end each source's reports are
+    due (over REPORTING's, source by source) and the due dates set for one source and quarter
+    ("padme:2570:Q1" = "2027-01-20"). A misspelt source, key or date is an error, never ignored."""
+    section = _section("reporting", {"days": {}, "due": {}})
+    for name in ("days", "due"):
+        if not isinstance(section[name], dict):
+            raise ValueError(f"[reporting] {name} = {section[name]!r} is not a table")
+    days = dict(REPORTING["days"])
+    for source, value in section["days"].items():
+        if source not in days:
+            raise ValueError(f"[reporting] days: unknown source {source!r} = {value!r}; "
+                             f"expected one of {', '.join(sorted(days))}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"[reporting] days: {source!r} = {value!r} is not a whole number of days (0 or more)")
+        days[source] = value
+    due: dict[str, dt.date] = {}
+    for key, value in {**REPORTING["due"], **section["due"]}.items():
+        match = _DUE_KEY.fullmatch(str(key))
+        if match is None or match["source"] not in days:
+            raise ValueError(f"[reporting] due: {key!r} = {value!r} is not a source:year:quarter key "
+                             f"such as \"padme:2570:Q1\" (sources: {', '.join(sorted(days))})")
+        due[key] = _due_date(key, value)
+    return days, due

@@ -17,9 +17,9 @@ import pandas as pd
 from sqlalchemy import Engine, and_, delete, false, insert, or_, select
 
 from metrics.fiscal import week_start
-from metrics.kpis import KPIS
+from metrics.kpis import KPIS, REPORTING
 
-from . import access, clock, padme, queries, schema as s
+from . import access, clock, compliance, padme, queries, schema as s
 from .clock import utcnow
 from .reader import ByAreaCode, ByDistrict, ScopedReader
 from .scope import EVERYONE, NATION, Area, Viewer
@@ -36,11 +36,15 @@ def take(engine: Engine, day: dt.date | None = None) -> dict:
         raise ValueError("no source data yet: nothing to snapshot")
     period, now = periods[-1], utcnow()
     system = ScopedReader(engine, EVERYONE)  # a job for the whole country, not a person's view
+    frames = {source: {level: queries.kpi_frame(system, source, NATION, period, by) for level, by in LEVELS}
+              for source in ("padme", "cebrs", "thaiqm")}
+    # The reporting KPI of every level from one read, judged today like the pages' (data_access.compliance).
+    reporting = compliance.kpi_frames(system, NATION, period, [by for _, by in LEVELS], clock.today())
+    frames[REPORTING] = {level: reporting[by] for level, by in LEVELS}
     rows = []
-    for source in ("padme", "cebrs", "thaiqm"):
+    for source, by_level in frames.items():
         chosen = [k for k in KPIS.values() if k.source == source]
-        for level, by in LEVELS:
-            frame = queries.kpi_frame(system, source, NATION, period, by)
+        for level, frame in by_level.items():
             for kpi in chosen:
                 rows += [{"week_start": week, "area_code": code, "kpi": kpi.key, "level": level,
                           "fiscal_year": period.year, "quarter": period.quarter,

@@ -66,10 +66,27 @@ class Kpi:
     """A figure the map can colour by: its source, the column that holds it, and its unit."""
 
     key: str
-    source: str
+    source: str  # a data source (data_access.schema.SOURCES) or a pseudo-source of DERIVED
     column: str
     unit: str  # "pct", "pp", "mb", "count" or "baht_hh" (baht per household)
     higher_is_better: bool | None  # None: neither (a size, not a performance)
+    # A column whose value above 0 makes an area an exception whatever its distance from the area above
+    # it (the higher, the worse); None: the exceptions rule is the distance alone (`exceptions`).
+    flagged_by: str | None = None
+    # Columns the views show beside the figure (the counts behind it), carried with it where it is ranked.
+    details: tuple[str, ...] = ()
+
+
+# Pseudo-sources: KPIs computed from other sources' data, with the sources whose data versions they read.
+# "reporting": did each district file its PADME, ThaiQM and CEBRS reports by their due dates
+# (metrics.compliance). No data_version row exists for a pseudo-source: it is never in schema.SOURCES.
+REPORTING = "reporting"
+DERIVED = {REPORTING: ("padme", "thaiqm", "cebrs")}
+
+
+def reads(source: str) -> tuple[str, ...]:
+    """The data sources behind a KPI's source: itself, or a pseudo-source's (DERIVED)."""
+    return DERIVED.get(source, (source,))
 
 
 KPIS = {k.key: k for k in (
@@ -80,6 +97,11 @@ KPIS = {k.key: k for k in (
     Kpi("cebrs_approved_mb", "cebrs", "approved_mb", "mb", None),
     Kpi("thaiqm_helped_pct", "thaiqm", "helped_pct", "pct", True),
     Kpi("thaiqm_n_target", "thaiqm", "n_target", "count", None),
+    # % of the reports due from the area's districts (one per district × reported source) filed by their
+    # due date, for the quarter judged while the period is in view (metrics.compliance). Every area with
+    # a report missing or late is an exception (`alarm`: 2 missing, 1 late).
+    Kpi("report_on_time_pct", REPORTING, "on_time_pct", "pct", True, flagged_by="alarm",
+        details=("n_due", "n_on_time", "n_late", "n_missing", "n_open", "status", "alarm")),
 )}
 
 
@@ -96,8 +118,21 @@ def ranked(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
 def exceptions(frame: pd.DataFrame, kpi: Kpi, reference: float | None, worse_by: float,
                limit: int) -> pd.DataFrame:
     """The areas that lag: at least `worse_by` points worse than `reference` (the parent area's
-    figure), worst first, at most `limit`. A size KPI (higher_is_better None) has no exceptions."""
-    if kpi.higher_is_better is None or reference is None or pd.isna(reference):
+    figure), worst first, at most `limit`. A size KPI (higher_is_better None) has no exceptions.
+
+    A KPI `flagged_by` a column lists instead every area where that column is above 0, the highest
+    first, then the worst figure (an area with a report missing before one with a report late, and the
+    lowest share on time first); `gap` is still the distance from `reference` (NaN without one)."""
+    if kpi.higher_is_better is None:
+        return frame.iloc[0:0]
+    if kpi.flagged_by is not None:
+        values = frame[kpi.column]
+        gap = (values - reference) if reference is not None and not pd.isna(reference) else np.nan
+        flagged = frame.assign(gap=gap)[frame[kpi.flagged_by].fillna(0) > 0]
+        return (flagged.sort_values([kpi.flagged_by, kpi.column, "area_code"],
+                                    ascending=[False, bool(kpi.higher_is_better), True], na_position="first")
+                .head(limit).reset_index(drop=True))
+    if reference is None or pd.isna(reference):
         return frame.iloc[0:0]
     values = frame[kpi.column]
     gap = (values - reference) if kpi.higher_is_better else (reference - values)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_access.scope import NATION, REGIONS, Area
 from metrics.kpis import KPIS
-from ui import drill, loaders, maps, panels, profile, shell, urlstate
+from ui import compliance_view, drill, loaders, maps, panels, profile, shell, urlstate
 from ui.i18n import t
 
 MAP_HEIGHT = 480  # px: a landscape tablet (1024 × 768) sees most of it on its first screen
@@ -49,7 +49,8 @@ def render(ctx: shell.Context) -> None:
             st.subheader(t(f"map_title_{child}", lang))
             st.caption(f"{t(kpi.key, lang)} · {ctx.period.label(lang)} · {panels.as_of(ctx, kpi.source)}")
             spec = maps.figure(frame, kpi, child, lang, prov_code=area.code if child == "district" else None,
-                               height=MAP_HEIGHT, compared=panels.compared_with(ctx, kpi.source))
+                               height=MAP_HEIGHT, compared=panels.compared_with(ctx, kpi.source),
+                               detail=compliance_view.map_detail(frame, lang))
             maps.choropleth(spec, key=f"map-{area.level}-{area.code}-{kpi.key}",
                             on_click=lambda code: drill.go(Area(child, code)))
         with st.container(height="stretch", key="overview-side"):

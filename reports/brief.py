@@ -67,10 +67,12 @@ class Brief:
     generated: str           # when and by whom, Thai time, e.g. "จัดทำ 21 พ.ย. 2569 10:05 · ผู้ดูแลระบบ"
     headings: dict[str, str] # section titles: "headlines", "map", "movers_up", "movers_down",
                              # "became_red", "left_red", "late", "notes", "now", "then", "change", "none",
-                             # and optionally "more" ("and {n} more")
+                             # and optionally "more" ("and {n} more") and "reporting" (who has not
+                             # reported: the quarter judged and its due date)
     headlines: list[Headline]
     movers: list[KpiMovers] = field(default_factory=list)
     late: Table | None = None
+    reporting: Table | None = None  # areas with a report missing, then late: name, missing, late, on time
     map: MapLayer | None = None
     footnote: str = ""       # e.g. the demo-data notice and the sources' attribution
 

@@ -138,6 +138,19 @@ def _late(pdf: _Document, brief: Brief, late: Table) -> None:
         pdf.text_block(brief.more(len(late.rows) - len(shown)), 11, colour=GREY)
 
 
+def _reporting(pdf: _Document, brief: Brief, reporting: Table) -> None:
+    """Who has not reported, then who reported late."""
+    pdf.add_page()
+    pdf.section(brief.heading("reporting"))
+    if not reporting.rows:
+        pdf.text_block(brief.heading("none"), 12)
+        return
+    shown = reporting.rows[:LATE_ROWS]
+    pdf.table_of(reporting.columns, shown, (4, 1.5, 1.5, 1.5), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    if len(reporting.rows) > len(shown):
+        pdf.text_block(brief.more(len(reporting.rows) - len(shown)), 11, colour=GREY)
+
+
 def _notes(pdf: _Document, brief: Brief) -> None:
     pdf.ln(4)
     pdf.section(brief.heading("notes"))
@@ -158,6 +171,8 @@ def build(brief: Brief) -> bytes:
         _map(pdf, brief)
     for movers in brief.movers:
         _movers(pdf, brief, movers)
+    if brief.reporting is not None:
+        _reporting(pdf, brief, brief.reporting)
     if brief.late is not None:
         _late(pdf, brief, brief.late)
     _notes(pdf, brief)

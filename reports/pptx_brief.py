@@ -169,6 +169,19 @@ def _late_slide(deck, brief: Brief, late: Table) -> None:
         _textbox(slide, MARGIN, Inches(6.85), BODY_WIDTH, Inches(0.45), [(more, 12, False)], GREY)
 
 
+def _reporting_slide(deck, brief: Brief, reporting: Table) -> None:
+    """Who has not reported, then who reported late (the figures right-aligned)."""
+    slide = _slide(deck, brief.heading("reporting"))
+    if not reporting.rows:
+        _textbox(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1), [(brief.heading("none"), 18, False)])
+        return
+    shown = reporting.rows[:LATE_ROWS]
+    _table(slide, reporting.columns, shown, MARGIN, BODY_TOP, BODY_WIDTH, [4, 1.5, 1.5, 1.5], 12)
+    if len(reporting.rows) > len(shown):
+        more = brief.more(len(reporting.rows) - len(shown))
+        _textbox(slide, MARGIN, Inches(6.85), BODY_WIDTH, Inches(0.45), [(more, 12, False)], GREY)
+
+
 def _notes_slide(deck, brief: Brief) -> None:
     slide = _slide(deck, brief.heading("notes"))
     noted = [h for h in brief.headlines if h.note]
@@ -201,6 +214,8 @@ def build(brief: Brief) -> bytes:
         _map_slide(deck, brief)
     for movers in brief.movers:
         _movers_slide(deck, brief, movers)
+    if brief.reporting is not None:
+        _reporting_slide(deck, brief, brief.reporting)
     if brief.late is not None:
         _late_slide(deck, brief, brief.late)
     _notes_slide(deck, brief)

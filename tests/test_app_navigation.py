@@ -18,9 +18,10 @@ from data_access.scope import Viewer
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVERYONE_S = {"overview", "profile", "padme", "cebrs", "thaiqm", "sdg", "weekly"}
 COUNTRY_PAGES = {"admin": "administer", "health": "view_health", "import": "import"}  # page: its action
+AREA_PAGES = {"report": "report"}  # page: its action, asked for the viewer's own area
 # docs/ACCESS.md: what each role may open beyond everyone's pages
 ROLE_PAGES = {"executive": {"health"}, "staff": {"health"}, "admin": {"admin", "health", "import"},
-              "governor": set(), "district_officer": set()}
+              "governor": {"report"}, "district_officer": {"report"}}
 VIEWERS = {"executive": Viewer("x", "executive"), "staff": Viewer("x", "staff"), "admin": Viewer("x", "admin"),
            "governor": Viewer("x", "governor", prov_code="30"),
            "district_officer": Viewer("x", "district_officer", prov_code="30", dist_code="3001")}
@@ -30,7 +31,9 @@ ACCOUNT_OF = {"executive": "exec1", "staff": "staff1", "admin": "admin1", "gover
 
 def test_the_expected_pages_are_the_permission_models():
     for role, viewer in VIEWERS.items():
-        assert ROLE_PAGES[role] == {page for page, action in COUNTRY_PAGES.items() if access.allowed(viewer, action)}
+        assert ROLE_PAGES[role] == ({page for page, action in COUNTRY_PAGES.items() if access.allowed(viewer, action)}
+                                    | {page for page, action in AREA_PAGES.items()
+                                       if viewer.home.level != "nation" and access.allowed(viewer, action, viewer.home)})
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def first_run(at: AppTest, menus: list) -> set[str]:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert len(menus) == 1, f"the first run declared the navigation {len(menus)} times"
-    assert set(menus[0]) == EVERYONE_S | set(COUNTRY_PAGES)  # every page is declared, some hidden
+    assert set(menus[0]) == EVERYONE_S | set(COUNTRY_PAGES) | set(AREA_PAGES)  # every page is declared, some hidden
     return listed(menus[0])
 
 

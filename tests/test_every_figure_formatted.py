@@ -144,3 +144,20 @@ def test_no_raw_value_and_no_stray_english_on_any_page(level, lang):
         at.switch_page(f"pages/{page}.py").run()
         problems += check(at, f"{page} at the {level} ({lang})", lang)
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("role", ["governor", "district_officer"])
+def test_no_raw_value_and_no_stray_english_on_the_report_page(role, lang):
+    """The report page (forms, the calendar, the upload) of a governor and a district officer of
+    Nakhon Ratchasima, with both of the calendar's quarters."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/report.py").run()
+    at.selectbox(key="demo_role").set_value(role).run()
+    at.selectbox(key="demo_prov").set_value("30").run()
+    problems = check(at, f"report as {role} ({lang})", lang)
+    at.segmented_control(key="report_calendar_quarter").set_value("due").run()
+    problems += check(at, f"report as {role}, the quarter due ({lang})", lang)
+    assert not problems, "\n".join(dict.fromkeys(problems))

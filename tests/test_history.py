@@ -207,7 +207,8 @@ def test_the_first_visit_shows_movers_notes_and_the_three_briefs(fresh_app, monk
     moved = [df.value for df in at.dataframe if t("weekly_col_change", "en") in df.value.columns]
     assert any(len(df) for df in moved)
     turns = [m.value for m in at.markdown if t("weekly_became_red", "en") in m.value]
-    assert len(turns) == len(kpis.HEADLINES) and any(
+    from ui import weekly_view
+    assert len(turns) == len(weekly_view.REVIEWED) and any(
         line.split(":**", 1)[1].strip() != "—" for m in turns for line in m.split("  \n"))
     captions = [c.value for c in at.caption]
     assert any(t("weekly_note_before", "en") in c and fmt.literal(history.DEMO) in c for c in captions)

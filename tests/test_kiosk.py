@@ -82,7 +82,7 @@ def expected(url: str, area: Area, key: str, lang: str = "th") -> tuple[str, str
 # --- the playlist and the clockwork (no app run) ------------------------------------------------------
 @pytest.mark.parametrize("entry, slide", [
     ("overview", kiosk.Slide("overview")), (" Exceptions ", kiosk.Slide("exceptions")),
-    ("padme", kiosk.Slide("padme")), ("sdg", kiosk.Slide("sdg")),
+    ("padme", kiosk.Slide("padme")), ("sdg", kiosk.Slide("sdg")), ("reporting", kiosk.Slide("reporting")),
     ("region:northeast", kiosk.Slide("overview", Area("region", "northeast"))),
     ("province:30", kiosk.Slide("overview", Area("province", "30"))),
 ])
@@ -133,12 +133,13 @@ def test_the_wall_has_no_sidebar_and_its_figures_are_the_data_layers(wall_db):
 def test_the_wall_rotates_through_the_configured_playlist_and_wraps(wall_db):
     at = wall()
     titles = [title(at)]
-    for _ in range(4):
+    for _ in range(5):
         titles.append(title(next_slide(at)))
     assert titles == [f"{t('kiosk_slide_overview')} · ประเทศไทย", f"{t('kiosk_slide_exceptions')} · ประเทศไทย",
+                      f"{t('kiosk_slide_reporting')} · ประเทศไทย",
                       f"{t('source_padme')} · ประเทศไทย", f"{t('kiosk_slide_overview')} · ภาคตะวันออกเฉียงเหนือ",
                       f"{t('kiosk_slide_overview')} · ประเทศไทย"]
-    assert " · 1/4 · " in turn(at)  # where the wall is in its playlist
+    assert " · 1/5 · " in turn(at)  # where the wall is in its playlist
 
 
 def test_a_rerun_for_new_data_does_not_skip_a_view(wall_db):
@@ -190,12 +191,13 @@ def overview_page(query: dict) -> AppTest:
 
 def page_lists(at: AppTest) -> dict[str, list[tuple[str, str]]]:
     """The overview page's exceptions (ui/panels.py `exceptions`: a button "<area> · <figure>" keyed
-    exc-<KPI>-<code> for each), {KPI: [(area, figure), ...]} in the order shown."""
+    exc-<KPI>-<code> for each, the reporting KPI's with its missing and late reports after the figure
+    in brackets), {KPI: [(area, figure), ...]} in the order shown."""
     out: dict[str, list[tuple[str, str]]] = {}
     for button in at.button:
         if button.key and button.key.startswith("exc-"):
             name, figure = button.label.rsplit(" · ", 1)
-            out.setdefault(button.key[4:].rsplit("-", 1)[0], []).append((name, figure))
+            out.setdefault(button.key[4:].rsplit("-", 1)[0], []).append((name, figure.split(" (")[0]))
     return out
 
 
@@ -208,6 +210,21 @@ def test_the_walls_exceptions_are_the_overviews_same_areas_in_the_same_order(wal
     for key in kpis.HEADLINES:
         assert shown[key] == page.get(key, []), key
     assert any(shown.values()), "the test data has exceptions"
+
+
+def test_the_reporting_view_lists_the_overviews_reporting_exceptions_in_the_same_order(wall_db):
+    """Issue 18: the wall's exceptions of reports filed on time are its reporting view (the exceptions
+    view keeps to the headline KPIs: docs/KIOSK.md): who has not reported, then who reported late, in
+    the order the overview lists that KPI's exceptions."""
+    at = wall({"views": "reporting"})
+    lists = [WALL_LINE.findall(m.value) for m in at.markdown
+             if m.value.startswith((f"**{t('compliance_missing_province')} (", f"**{t('compliance_late_province')} ("))]
+    assert len(lists) == 2
+    page = page_lists(overview_page({"kpi": "report_on_time_pct"}))["report_on_time_pct"]
+    assert page, "the test data has provinces behind on their reports"
+    missing, late = lists
+    flagged = missing + late if len(missing) < kiosk_views.REPORTING_SHOWN else missing
+    assert flagged[:len(page)] == page[:len(flagged)]  # the same areas, in the same order
 
 
 @pytest.mark.parametrize("view, query", [
@@ -258,7 +275,7 @@ def test_the_countdown_starts_at_the_walls_interval(wall_db):
     assert "<" not in css  # a stylesheet, nothing that could be markup (tests/test_app_access.py)
 
 
-@pytest.mark.parametrize("view", ["padme", "cebrs", "thaiqm", "sdg", "province:30"])
+@pytest.mark.parametrize("view", ["padme", "cebrs", "thaiqm", "sdg", "reporting", "province:30"])
 def test_every_kind_of_view_renders(wall_db, view):
     at = wall({"views": view})
     assert at.metric
@@ -299,7 +316,7 @@ def test_a_governors_wall_shows_their_province_and_skips_the_rest(accounts_url, 
     at = wall()
     assert title(at) == f"{t('kiosk_slide_overview')} · นครราชสีมา"
     titles = {title(at)}
-    for _ in range(3):
+    for _ in range(4):
         titles.add(title(next_slide(at)))
-    assert all(x.endswith("นครราชสีมา") for x in titles) and len(titles) == 3  # overview, exceptions, PADME
+    assert all(x.endswith("นครราชสีมา") for x in titles) and len(titles) == 4  # overview, exceptions, reporting, PADME
     assert any(t("kiosk_skipped") in w.value and "region northeast" in w.value for w in at.warning)

@@ -21,6 +21,7 @@ SLACK = 4   # seconds a view may take to draw after its turn comes (a noisy 2-co
 VIEWS = {
     "overview": ("overview", f"{t('kiosk_slide_overview')} · ประเทศไทย", 77),
     "exceptions": ("exceptions", f"{t('kiosk_slide_exceptions')} · ประเทศไทย", None),
+    "reporting": ("reporting", f"{t('kiosk_slide_reporting')} · ประเทศไทย", 77),
     "padme": ("padme", f"{t('source_padme')} · ประเทศไทย", 77),
     "cebrs": ("cebrs", f"{t('source_cebrs')} · ประเทศไทย", 77),
     "thaiqm": ("thaiqm", f"{t('source_thaiqm')} · ประเทศไทย", 77),

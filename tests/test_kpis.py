@@ -79,6 +79,27 @@ def test_exceptions_are_the_areas_well_behind_their_parent():
     assert kpis.exceptions(sizes, kpis.KPIS["thaiqm_n_target"], 100, 1, 5).empty
 
 
+def test_a_kpi_flagged_by_a_column_lists_every_flagged_area_the_worst_first():
+    """The reporting KPI: every area with a report missing (alarm 2), then late (1), whatever its distance
+    from the area above it; the lowest share on time first within each; gap still the distance."""
+    kpi = kpis.KPIS["report_on_time_pct"]
+    frame = pd.DataFrame({"area_code": ["a", "b", "c", "d", "e"], "on_time_pct": [95.0, 60.0, 100.0, 99.0, 40.0],
+                          "alarm": [2, 1, 0, 2, 1]})
+    out = kpis.exceptions(frame, kpi, reference=90.0, worse_by=15.0, limit=5)
+    assert out.area_code.tolist() == ["a", "d", "e", "b"]  # c has nothing missing or late
+    assert out.gap.tolist() == pytest.approx([5.0, 9.0, -50.0, -30.0])
+    assert kpis.exceptions(frame, kpi, None, 15.0, limit=2).area_code.tolist() == ["a", "d"]
+
+
+def test_a_pseudo_source_reads_the_sources_it_is_computed_from():
+    from data_access.schema import SOURCES
+    from metrics import compliance
+    assert kpis.reads("padme") == ("padme",)
+    assert set(kpis.reads(kpis.REPORTING)) == set(compliance.REPORTED_SOURCES)
+    assert kpis.REPORTING not in SOURCES  # data_version rows exist only for real sources
+    assert {k.source for k in kpis.KPIS.values()} <= {*SOURCES, *kpis.DERIVED}
+
+
 def test_change_needs_both_sides():
     assert kpis.change(30.0, 25.5) == pytest.approx(4.5)
     assert kpis.change(None, 3.0) is None and kpis.change(3.0, float("nan")) is None
@@ -89,9 +110,22 @@ def test_every_kpi_names_a_column_its_source_computes():
         "padme": set(kpis.padme(padme_frame(), 1.0).columns),
         "cebrs": set(kpis.cebrs(pd.DataFrame([dict(approved_baht=1, disbursed_baht=1)])).columns),
         "thaiqm": set(kpis.thaiqm(pd.DataFrame([dict(n_target=1, n_helped=1, n_self_resolved=0)])).columns),
+        "reporting": set(reporting_frame().columns),
     }
     for kpi in kpis.KPIS.values():
         assert kpi.column in computed[kpi.source], kpi.key
+        assert set(kpi.details) <= computed[kpi.source] and (kpi.flagged_by in (None, *computed[kpi.source])), kpi.key
+
+
+def reporting_frame() -> pd.DataFrame:
+    """The reporting KPI's frame (metrics.compliance.by_area) of two districts' reports."""
+    import datetime as dt
+    from metrics import compliance
+    facts = pd.DataFrame({"dist_code": ["1001", "1002"], "prov_code": ["10", "10"], "region": ["central"] * 2,
+                          "source": ["padme", "cebrs"], "n_expected": [3, 1], "n_filed": [3, 0],
+                          "filed_at": [pd.Timestamp("2026-10-01 03:00"), pd.NaT]})
+    due = {source: dt.date(2026, 10, 15) for source in compliance.REPORTED_SOURCES}
+    return compliance.by_area(compliance.classify(facts, due, dt.date(2026, 11, 20)), "total")
 
 
 def test_a_missing_figure_is_none_and_a_present_one_a_float():

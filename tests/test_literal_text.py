@@ -28,9 +28,9 @@ from streamlit.testing.v1 import element_tree as et
 from data_access import accounts, db, imports, schema as s, snapshots
 from data_access.scope import Area, Viewer
 from data_access.seed import seed
-from metrics import kpis
 from tests.conftest import AS_OF, cebrs_bytes
 from ui import fmt
+from ui.weekly_view import REVIEWED  # the weekly review's KPIs, each with its note
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LAST_WEEK, THIS_WEEK = dt.date(2026, 11, 9), dt.date(2026, 11, 16)
@@ -251,7 +251,7 @@ def hostile_db(tmp_path_factory):
     imports.import_file(engine, "cebrs", relief)
     admin = Viewer(name="admin-test", role="admin")
     for week, note in ((LAST_WEEK, NOTE_LAST), (THIS_WEEK, NOTE_THIS)):
-        for key in kpis.HEADLINES:
+        for key in REVIEWED:
             snapshots.write_note(engine, admin, Area("province", "30"), week, key, note)
     accounts.add(engine, USER, "hostile-pass-0001", "admin", DISPLAY)
     accounts.add(engine, GOVERNOR_USER, "hostile-pass-0002", "governor", DISPLAY, "30")
@@ -358,11 +358,11 @@ def test_weekly_notes_against_last_weeks_snapshot(open_page, monkeypatch, writes
     assert at.selectbox(key="weekly_week").value == LAST_WEEK
     held = literal_everywhere(at, "weekly")
     notes = [streamlit_text(c.value)[0] for c in at.caption]
-    assert sum(NOTE_LAST in n for n in notes) == len(kpis.HEADLINES)  # last week's, under each KPI
+    assert sum(NOTE_LAST in n for n in notes) == len(REVIEWED)  # last week's, under each KPI
     if writes:
-        assert [a.value for a in at.text_area] == [NOTE_THIS] * len(kpis.HEADLINES)  # the text box: as typed
+        assert [a.value for a in at.text_area] == [NOTE_THIS] * len(REVIEWED)  # the text box: as typed
     else:
-        assert sum(NOTE_THIS in n for n in notes) == len(kpis.HEADLINES) and not at.text_area
+        assert sum(NOTE_THIS in n for n in notes) == len(REVIEWED) and not at.text_area
     assert held
 
 

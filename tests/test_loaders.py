@@ -42,7 +42,7 @@ CALLS = {
     "ui.loaders.core.dataset_meta": lambda c: loaders.dataset_meta(c.url, c.versions),
     "ui.loaders.core.periods": lambda c: loaders.periods(c.url, c.versions),
     "ui.loaders.core._area_index": lambda c: loaders.area_index(c.url),
-    "ui.loaders.core.kpi_frame": lambda c: loaders.kpi_frame(c, "thaiqm", KORAT, Q, "district"),
+    "ui.loaders.core._kpi_frame": lambda c: loaders.kpi_frame(c, "thaiqm", KORAT, Q, "district"),
     "ui.loaders.core.subdistricts": lambda c: loaders.subdistricts(c, "3001", Q),
     "ui.loaders.core.sdg_years": lambda c: loaders.sdg_years(c.url, c.versions),
     "ui.loaders.core._goal_ratings": lambda c: loaders.sdg_ratings(c, KORAT, Q, "total"),
@@ -64,6 +64,14 @@ CALLS = {
     "ui.loaders.health.rows_held": lambda c: loaders.health.rows_held(c, "cebrs"),
     "ui.loaders.health.status": lambda c: loaders.health.status(c),
     "ui.loaders.health.last_imports": lambda c: loaders.health.last_imports(c),
+    "ui.loaders.compliance.facts": lambda c: loaders.compliance.facts(c, KORAT, Q),
+    "ui.loaders.report.padme_projects": lambda c: loaders.report.padme_projects(c, KORAT, Q),
+    "ui.loaders.report.padme_quarter": lambda c: loaders.report.padme_quarter(
+        c, KORAT, loaders.report.padme_projects(c, KORAT, Q).project_id.iloc[0], Q.quarter),
+    "ui.loaders.report.thaiqm_cases": lambda c: loaders.report.thaiqm_cases(c, "3001", Q.year),
+    "ui.loaders.report.cebrs_projects": lambda c: loaders.report.cebrs_projects(c, KORAT, Q.year),
+    "ui.loaders.report.history": lambda c: loaders.report.history(c, KORAT, "padme", "P-none / 1"),
+    "ui.loaders.report.subdistricts": lambda c: loaders.report.subdistricts(c, "3001"),
 }
 
 
@@ -90,8 +98,9 @@ def _ctx(url: str, bump: dict | None = None) -> Ctx:
 
 
 # Loaders whose sources depend on the call: what `reads` gives for the call in CALLS.
-DYNAMIC = {"ui.loaders.core.kpi_frame": _cache.REGISTRY["ui.loaders.core.kpi_frame"].reads("thaiqm"),
-           "ui.loaders.health.rows_held": _cache.REGISTRY["ui.loaders.health.rows_held"].reads("cebrs")}
+DYNAMIC = {"ui.loaders.core._kpi_frame": _cache.REGISTRY["ui.loaders.core._kpi_frame"].reads("thaiqm"),
+           "ui.loaders.health.rows_held": _cache.REGISTRY["ui.loaders.health.rows_held"].reads("cebrs"),
+           "ui.loaders.report.history": _cache.REGISTRY["ui.loaders.report.history"].reads(KORAT, "padme", "P-none / 1")}
 
 
 def test_every_loader_has_a_call_here():
@@ -112,7 +121,9 @@ def test_a_loader_reads_only_the_sources_it_declares(db_url, name):
     assert not unversioned, f"{name} caches tables no data version covers: {sorted(unversioned)}"
     registered = _cache.REGISTRY[name]
     declared = set(DYNAMIC[name]) if callable(registered.reads) else set(registered.reads)
-    if "import_log" in read:  # accepted imports are logged with their source's bump: any version covers it
+    # Accepted imports are logged, and field reports' changes recorded, with their own source's bump:
+    # the version of the source asked for covers them.
+    if read & {"import_log", "record_change"}:
         sources -= set(schema.SOURCES)
         sources |= declared & set(schema.SOURCES)
     assert sources <= declared, f"{name} reads {sorted(sources)} but is keyed by {sorted(declared)}"
@@ -140,6 +151,35 @@ def test_the_key_moves_with_a_declared_source_and_only_with_it(sqlite_url):
         assert len(seen) == first
         loaders.kpi_frame(padme_moved, "padme", KORAT, Q, "total")
         assert len(seen) > first
+
+
+def test_the_reporting_kpi_reads_its_three_sources_and_is_keyed_by_them_and_the_day(sqlite_url, clock):
+    """The pseudo-source "reporting" (metrics.kpis.DERIVED) reads the PADME, ThaiQM and CEBRS data and
+    nothing else; its frame's key moves with each of their versions, not with SDG's, and with the day
+    it is judged on (a report turns missing at midnight without any write)."""
+    st.cache_data.clear()
+    engine = _cache.engine(sqlite_url)
+    base = _ctx(sqlite_url)
+    assert set(_cache._sources(_cache.REGISTRY["ui.loaders.core._kpi_frame"].reads, ("reporting",), {})) \
+        == {"padme", "thaiqm", "cebrs"}
+    with statements(engine) as seen:
+        loaders.kpi_frame(base, "reporting", KORAT, Q, "district")
+    sources = {src for table in set().union(*seen) for src in schema.VERSIONED_BY.get(table, ())}
+    assert sources and sources <= {"padme", "thaiqm", "cebrs"}
+    moved = {source: _ctx(sqlite_url, {source: 10_000}) for source in schema.SOURCES}
+    with statements(engine) as seen:
+        loaders.kpi_frame(base, "reporting", KORAT, Q, "district")
+        assert not seen  # from the cache
+        loaders.kpi_frame(moved["sdg"], "reporting", KORAT, Q, "district")
+        assert not seen  # not a source it reads
+        for source in ("padme", "thaiqm", "cebrs"):
+            first = len(seen)
+            loaders.kpi_frame(moved[source], "reporting", KORAT, Q, "district")
+            assert len(seen) > first, source
+        first = len(seen)
+        clock.advance(days=1)
+        loaders.kpi_frame(base, "reporting", KORAT, Q, "district")
+        assert len(seen) > first  # a new day: judged again
 
 
 def test_two_viewers_never_share_a_cached_answer(sqlite_url):

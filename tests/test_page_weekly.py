@@ -79,7 +79,8 @@ def test_movers_show_the_province_that_paid_out(page, review_db):
     assert fmt.pct(now.disbursed_pct) in [m.value for m in at.metric]
     improved = [df.value for df in at.dataframe if t("weekly_col_change", "en") in df.value.columns]
     assert any(len(df) and df.iloc[0][t("col_area", "en")] == "Nakhon Ratchasima" for df in improved)
-    assert len(at.metric) == 4  # every headline KPI has its figure
+    from ui import weekly_view
+    assert len(at.metric) == len(weekly_view.REVIEWED) == 5  # every headline KPI, and reports on time
 
 
 def test_the_new_late_project_is_listed(page, review_db):
@@ -136,7 +137,7 @@ def test_the_powerpoint_and_pdf_briefs_hold_what_the_page_shows(page, review_db,
     at = page()
     shown = [m.value for m in at.metric] + [m.delta for m in at.metric if m.delta]  # "+1.2 pp", as shown
     improved = next(df.value for df in at.dataframe if t("weekly_col_change", "th") in df.value.columns)
-    assert len(shown) == 8 and len(improved)
+    assert len(shown) == 2 * len(weekly_view.REVIEWED) and len(improved)
     documents = {"pptx": squashed("\n".join(slide_texts(Presentation(io.BytesIO(made["pptx"]))))),
                  "pdf": pdf_text(PdfReader(io.BytesIO(made["pdf"])))}
     for kind, text in documents.items():
@@ -155,3 +156,45 @@ def test_a_governor_reviews_their_own_province(page):
     at.selectbox(key="demo_prov").set_value("30").run()
     assert not at.exception and not at.error
     assert "นครราชสีมา" in at.caption[0].value
+
+
+def test_reports_on_time_are_reviewed_with_who_has_not_reported(page, review_db, monkeypatch, press_downloads):
+    """Issue 18: the reporting KPI is reviewed with the others (its figure as the data layer judges it
+    today), with the provinces that have not reported or reported late, on the page and in the Excel,
+    PowerPoint and PDF briefs."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from data_access import compliance
+    from metrics import compliance as m
+    from tests.test_reports import pdf_text, slide_texts, squashed
+    from ui import weekly_view
+    made, files = {}, []
+    for name, module in (("pptx", weekly_view.pptx_brief), ("pdf", weekly_view.pdf_brief)):
+        monkeypatch.setattr(module, "build",
+                            lambda brief, real=module.build, name=name: made.setdefault(name, real(brief)))
+    real = exports.to_xlsx
+    monkeypatch.setattr(exports, "to_xlsx", lambda sheets, units=None: files.append(sheets) or real(sheets, units))
+    at = page()
+    engine = db.engine_for(review_db[0])
+    reader = ScopedReader(engine, EVERYONE)
+    quarter, rows = compliance.judgement(reader, NATION, FiscalQuarter(2570, 1), AS_OF)
+    nation = m.summarise(rows.assign(all="TH"), "all").iloc[0]
+    card = at.metric[weekly_view.REVIEWED.index("report_on_time_pct")]  # the cards in REVIEWED order
+    assert card.value == fmt.pct(nation.on_time_pct)
+    provinces = m.summarise(rows, "prov_code").rename(columns={"prov_code": "area_code"})
+    missing, late = m.not_reported(provinces)
+    assert len(missing) + len(late), "the test data has provinces behind on their reports"
+    names = queries.area_index(engine).drop_duplicates("prov_code").set_index("prov_code")["prov_name_th"]
+    first = names[(missing if len(missing) else late).iloc[0].area_code]
+    text = " ".join(m_.value for m_ in at.markdown)
+    assert t("compliance_missing_province", "th") in text and first in text
+    assert any(quarter.label("th") in c.value for c in at.caption)  # the quarter judged, said under the figure
+    sheet = files[-1][t("compliance_sheet", "th")]
+    assert sheet[t("col_area", "th")].iloc[0] == first and len(sheet) == len(missing) + len(late)
+    documents = {"pptx": squashed("\n".join(slide_texts(Presentation(io.BytesIO(made["pptx"]))))),
+                 "pdf": pdf_text(PdfReader(io.BytesIO(made["pdf"])))}
+    for kind, text in documents.items():
+        assert squashed(t("report_on_time_pct", "th")) in text, kind
+        assert squashed(fmt.pct(nation.on_time_pct)) in text, kind
+        assert squashed(t("compliance_weekly", "th")) in text and squashed(first) in text, kind

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 import data_access
-from data_access import audit, accounts, cebrs, health, padme, queries, sdg, sessions, snapshots, thaiqm
+from data_access import (audit, accounts, cebrs, changes, compliance, fieldreports, health, padme, queries, sdg,
+                         sessions, snapshots, thaiqm)
 from data_access.reader import ScopedReader
 from data_access.scope import EVERYONE, NATION, Area, NotPermitted, Viewer
 from metrics.fiscal import FiscalQuarter
@@ -25,6 +26,7 @@ from metrics.fiscal import FiscalQuarter
 Q = FiscalQuarter(2570, 1)
 PAST = FiscalQuarter(2569, 4)
 WEEK = dt.date(2026, 11, 9)
+DAY = dt.date(2026, 11, 20)  # the reporting KPI is judged on a day
 
 # name -> (what it needs: "area" or "district" or "country", call(reader, area))
 AREA_READS = {
@@ -45,10 +47,19 @@ AREA_READS = {
     "snapshots.values": lambda r, a: snapshots.values(r, a, WEEK, "cebrs_disbursed_pct"),
     "snapshots.late": lambda r, a: snapshots.late(r, a, WEEK),
     "snapshots.notes": lambda r, a: snapshots.notes(r, a, [WEEK]),
+    "compliance.districts": lambda r, a: compliance.districts(r, a, PAST),
+    "compliance.judgement": lambda r, a: compliance.judgement(r, a, Q, DAY),
+    "compliance.kpi_frames": lambda r, a: compliance.kpi_frames(r, a, Q, ("total", "district"), DAY),
+    "compliance.kpi_frame": lambda r, a: compliance.kpi_frame(r, a, Q, "district", DAY),
+    "fieldreports.padme_quarter": lambda r, a: fieldreports.padme_quarter(r, a, _korat_project(), 4),
+    "fieldreports.padme_projects": lambda r, a: fieldreports.padme_projects(r, a, PAST),
+    "fieldreports.cebrs_open": lambda r, a: fieldreports.cebrs_open(r, a, 2569),
+    "changes.history": lambda r, a: changes.history(r, a, "padme", f"{_korat_project()} / 4"),
 }
 DISTRICT_READS = {  # take a district's code
     "queries.subdistrict_figures": lambda r, a: queries.subdistrict_figures(r, a.code, PAST),
     "thaiqm.subdistricts": lambda r, a: thaiqm.subdistricts(r, a.code, PAST),
+    "fieldreports.thaiqm_cases": lambda r, a: fieldreports.thaiqm_cases(r, a.code, 2569),
 }
 COUNTRY_READS = {  # whole-country tables: refused to a scoped role whatever it asks
     "health.rows_held": lambda r, a: health.rows_held(r, "cebrs"),
@@ -69,9 +80,15 @@ WRITES = {  # take a viewer; refused before they write anything (tests/test_acce
     "accounts.set_password": lambda v, a: accounts.set_password(_engine(), "gov30", "probe-password-1", by=v),
     "accounts.set_disabled": lambda v, a: accounts.set_disabled(_engine(), "gov30", by=v),
     "sessions.end_one": lambda v, a: sessions.end_one(_engine(), v, 1),
+    # a field report of a record in `a` (a PADME project there), and a quarter confirmed for its first district
+    "fieldreports.file": lambda v, a: fieldreports.file(_engine(), v, "padme_reports",
+                                                        [fieldreports.Edit((_project_in(a), 4), 1, {"result_text": "x"})]),
+    "fieldreports.confirm": lambda v, a: fieldreports.confirm(_engine(), v, "cebrs", f"{a.code}01", PAST),
 }
+# Take a viewer and refuse row by row (an area's upload: every row outside the area; tests/test_field_reports.py).
+FENCED_WRITES = {"fieldreports.upload", "imports.import_file"}
 # Take a reader but read reference data only (no area, no figure): nothing to refuse.
-REFERENCE_ONLY = {"queries.padme_target_due", "queries.sdg_indicator_targets"}
+REFERENCE_ONLY = {"queries.padme_target_due", "queries.sdg_indicator_targets", "fieldreports.subdistricts"}
 
 NOT_READS = {"reader.reader"}  # builds a reader
 
@@ -99,6 +116,11 @@ def _korat_project() -> str:
     return _state["project"]
 
 
+def _project_in(area: Area) -> str:
+    """A PADME project of a province (FY2569)."""
+    return padme.projects(ScopedReader(_engine(), EVERYONE), area, PAST).project_id.iloc[0]
+
+
 @pytest.fixture(autouse=True)
 def _bind(engine):
     _state["engine"] = engine
@@ -123,7 +145,8 @@ def public_functions_taking_a_viewer():
 
 
 def test_every_function_that_takes_a_viewer_is_probed():
-    probed = set(AREA_READS) | set(DISTRICT_READS) | set(COUNTRY_READS) | set(WRITES) | REFERENCE_ONLY | NOT_READS
+    probed = (set(AREA_READS) | set(DISTRICT_READS) | set(COUNTRY_READS) | set(WRITES) | FENCED_WRITES | REFERENCE_ONLY
+              | NOT_READS)
     missing = public_functions_taking_a_viewer() - probed
     assert not missing, f"give these a probe in this file: {sorted(missing)}"
     assert not (probed - public_functions_taking_a_viewer()), "probes of functions that no longer exist"

@@ -40,6 +40,11 @@ def may(viewer: Viewer | None, action: str) -> bool:
     return viewer is not None and access.allowed(viewer, action)
 
 
+def may_report(viewer: Viewer | None) -> bool:
+    """Whether `viewer` files field reports for an area of their own (the report page is listed)."""
+    return viewer is not None and viewer.home.level != "nation" and access.allowed(viewer, "report", viewer.home)
+
+
 def navigation_viewer() -> Viewer | None:
     """Who this session is, found before app.py declares the navigation, drawing nothing (a widget
     ahead of st.navigation loses its first change), so the first render lists every page the viewer

@@ -13,10 +13,11 @@ from data_access.settings import PROJECT_ROOT
 PATH = PROJECT_ROOT / ".streamlit" / "warroom.toml"
 DEFAULTS = {
     "live": {"refresh_seconds": 30},
-    "kiosk": {"rotate_seconds": 45, "playlist": ["overview", "exceptions", "padme", "region:northeast"]},
+    "kiosk": {"rotate_seconds": 45, "playlist": ["overview", "exceptions", "reporting", "padme", "region:northeast"]},
     "auth": {"mode": "auto", "national_policy": "averages", "username_claim": "email"},
     "exceptions": {"limit": 5, "worse_by": {"padme_disbursed_pct": 10.0, "padme_gap_pp": 10.0,
-                                            "cebrs_disbursed_pct": 15.0, "thaiqm_helped_pct": 10.0}},
+                                            "cebrs_disbursed_pct": 15.0, "thaiqm_helped_pct": 10.0,
+                                            "report_on_time_pct": 15.0}},
     "health": {"stale_after_hours": {"padme": 168, "cebrs": 72, "thaiqm": 168, "sdg": 8760}},
 }
 

@@ -34,6 +34,7 @@ from . import auth, config, fmt, live, loaders
 from .i18n import t
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
+VIEWS = ("overview", "exceptions", "reporting", *SOURCES)  # the views of the area in view
 MIN_ROTATE, MAX_ROTATE = 5, 3600
 CLOCK_SECONDS = 10  # the clock shows minutes; it and the live check redraw this often
 
@@ -42,7 +43,7 @@ CLOCK_SECONDS = 10  # the clock shows minutes; it and the live check redraw this
 class Slide:
     """One view of the playlist: an overview, the exceptions or a source's page, for an area
     (None: the viewer's home, the nation for the ministry's own wall)."""
-    kind: str                 # "overview", "exceptions" or a source name
+    kind: str                 # "overview", "exceptions", "reporting" or a source name
     area: Area | None = None
 
     def area_for(self, viewer: Viewer) -> Area:
@@ -54,17 +55,18 @@ def requested() -> bool:
 
 
 def parse_entry(entry: str) -> Slide:
-    """"overview", "exceptions", a source ("padme", "cebrs", "thaiqm", "sdg"), "region:<name>" or
-    "province:<code>" (both an overview of that area). ValueError names what is wrong."""
+    """"overview", "exceptions", "reporting" (who has not reported), a source ("padme", "cebrs",
+    "thaiqm", "sdg"), "region:<name>" or "province:<code>" (both an overview of that area). ValueError
+    names what is wrong."""
     text = str(entry).strip().lower()
-    if text in ("overview", "exceptions", *SOURCES):
+    if text in VIEWS:
         return Slide(text)
     kind, _, code = text.partition(":")
     if kind == "region" and code in REGIONS:
         return Slide("overview", Area("region", code))
     if kind == "province" and len(code) == 2 and code.isdigit():
         return Slide("overview", Area("province", code))
-    raise ValueError(f"{entry!r} is not overview, exceptions, {', '.join(SOURCES)}, "
+    raise ValueError(f"{entry!r} is not {', '.join(VIEWS)}, "
                      f"region:<{'|'.join(REGIONS)}> or province:<2-digit code>")
 
 

@@ -50,18 +50,24 @@ def _number(v) -> float | None:
 
 def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str | None = None,
            height: int = HEIGHT, selectable: bool = True, font_px: int | None = None,
-           outline: str = OUTLINE, compared: str | None = None) -> dict:
+           outline: str = OUTLINE, compared: str | None = None,
+           detail: tuple[str, list[str]] | None = None) -> dict:
     """`frame`: area_code, name_th, name_en and the KPI column, one row per polygon to draw. The spec
     draws those polygons of `geo.geometry_url(map_of, prov_code)`, coloured by the KPI, fitted to the
     map's width and `height`; `selectable` adds the tap selection `SELECTION` (off on the wall). With
-    `compared` (what the change is against, in words) and a `change` column, the tooltip shows it."""
+    `compared` (what the change is against, in words) and a `change` column, the tooltip shows it.
+    `detail`: (title, one formatted text per row), a line of the tooltip (the reporting KPI's missing
+    and late reports)."""
     other = "name_en" if lang == "th" else "name_th"
     own = "name_th" if lang == "th" else "name_en"
     changes = frame["change"] if compared and "change" in frame else [None] * len(frame)
+    details = detail[1] if detail else [None] * len(frame)
     values = [{"area_code": str(code), "value": _number(v), "name": str(n), "other": str(o),
                "label": t("no_data", lang) if _number(v) is None else fmt.by_unit(v, kpi.unit, lang),
-               "change": fmt.delta(_number(c), kpi.unit) or t("no_data", lang)}
-              for code, v, n, o, c in zip(frame["area_code"], frame[kpi.column], frame[own], frame[other], changes)]
+               "change": fmt.delta(_number(c), kpi.unit) or t("no_data", lang),
+               **({"detail": str(d)} if detail else {})}
+              for code, v, n, o, c, d in zip(frame["area_code"], frame[kpi.column], frame[own], frame[other],
+                                             changes, details)]
     unit = _unit_label(kpi, lang)
     legend = {"title": unit, "orient": "bottom", "direction": "horizontal", "gradientLength": 220}
     if font_px:  # the wall: a wide map, so the scale stands at its side and the country takes the height
@@ -74,7 +80,8 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
         "transform": [
             {"calculate": f"datum.properties.{geo.code_property(map_of)}", "as": "area_code"},
             {"lookup": "area_code", "from": {"data": {"values": values}, "key": "area_code",
-                                             "fields": ["value", "label", "name", "other", "change"]}},
+                                             "fields": ["value", "label", "name", "other", "change",
+                                                        *(["detail"] if detail else [])]}},
             {"filter": "isValid(datum.name)"},  # only the areas of this view (the lookup found them)
             {"calculate": "datum.name + ' · ' + datum.label", "as": "description"},
         ],
@@ -89,7 +96,8 @@ def figure(frame: pd.DataFrame, kpi: Kpi, map_of: str, lang: str, prov_code: str
             "description": {"field": "description"},
             "tooltip": [{"field": "name", "title": "title"}, {"field": "other", "title": " "},
                         {"field": "label", "title": unit},
-                        *([{"field": "change", "title": f"{t('col_change', lang)} {compared}"}] if compared else [])],
+                        *([{"field": "change", "title": f"{t('col_change', lang)} {compared}"}] if compared else []),
+                        *([{"field": "detail", "title": detail[0]}] if detail else [])],
         },
         "config": {"view": {"stroke": None}},
     }

@@ -13,11 +13,15 @@ from data_access.scope import NATION, Area
 from metrics import kpis, sdg
 from metrics.fiscal import FiscalQuarter, thai_date
 
-from . import config, drill, exports, fmt, loaders, shell, tables
+from . import compliance_view, config, drill, exports, fmt, loaders, shell, tables
 from .i18n import t
 from .shell import Context
 
 HEADLINE_KPIS = ("padme_gap_pp", "cebrs_disbursed_pct", "thaiqm_helped_pct")
+# The exceptions the overview lists besides its map's KPI: the headline rates, then who has not reported.
+EXCEPTION_KPIS = (*HEADLINE_KPIS, "report_on_time_pct")
+# Columns the ranking shows beside a KPI that carries them (kpis.Kpi.details), with their headers.
+DETAIL_COLUMNS = {"n_missing": "compliance_col_missing", "n_late": "compliance_col_late"}
 PANEL_MIN_WIDTH = 230  # px: a source panel narrower than this cuts its figures short
 HEADLINE_MIN_WIDTH = 170  # px: a headline card's least width (four a row on a portrait tablet's 820 px)
 FIGURE_MIN_WIDTH = 200  # px: a metric card narrower than this cuts a figure like "-10.7 pp" to "-…"
@@ -58,6 +62,9 @@ def delta_style(change: str | None, higher_is_better: bool | None) -> dict:
 
 
 def as_of(ctx: Context, source: str) -> str:
+    """The source and the day its data runs to; for the reporting KPI, the quarter judged and its due date."""
+    if source == kpis.REPORTING:
+        return compliance_view.due_line(ctx)
     status = loaders.data_status(ctx.url, ctx.versions).set_index("source")
     through = status["data_through"].get(source)
     when = t("no_data", ctx.lang) if through is None or pd.isna(through) else thai_date(
@@ -180,8 +187,11 @@ def sdg_panel(ctx: Context, area: Area) -> None:
 
 def worst_first(frame: pd.DataFrame, kpi: kpis.Kpi) -> pd.DataFrame:
     """The ranked areas in the order attention needs them: the worst first (for a size, the largest),
-    areas with no data last."""
-    return frame.sort_values(["rank", "area_code"], ascending=[kpi.higher_is_better is None, True],
+    areas with no data last; between equal figures, the one its `flagged_by` column calls worse (a
+    report missing before one late)."""
+    flag = [kpi.flagged_by] if kpi.flagged_by in frame else []
+    return frame.sort_values(["rank", *flag, "area_code"],
+                             ascending=[kpi.higher_is_better is None, *[False] * len(flag), True],
                              na_position="last").reset_index(drop=True)
 
 
@@ -201,9 +211,10 @@ def ranking(ctx: Context, frame: pd.DataFrame, kpi: kpis.Kpi, area: Area, key: s
 
     rank, area_col, value, change = (t("col_rank", lang), t("col_area", lang), t(kpi.key, lang),
                                      t("col_change", lang))
-    shown = frame[["rank", name, kpi.column, "change"]].rename(columns={
-        "rank": rank, name: area_col, kpi.column: value, "change": change})
-    units = {rank: "int", value: kpi.unit, change: f"d_{kpi.unit}"}
+    details = {column: t(key, lang) for column, key in DETAIL_COLUMNS.items() if column in kpi.details}
+    shown = frame[["rank", name, kpi.column, "change", *details]].rename(columns={
+        "rank": rank, name: area_col, kpi.column: value, "change": change, **details})
+    units = {rank: "int", value: kpi.unit, change: f"d_{kpi.unit}", **{header: "int" for header in details.values()}}
     st.caption(f"{t('ranking_order', lang)} · {t('col_change', lang)} {compared_with(ctx, kpi.source)}")
     tables.show(shown, units, lang, hide_index=True, height=560, key=key, on_select=_selected,
                  selection_mode="single-row", width="stretch",
@@ -229,10 +240,20 @@ def reference_name(area: Area, index: pd.DataFrame, lang: str) -> str:
     return t(f"kiosk_ref_{area.level}", lang).format(name=fmt.literal(drill.name(area, index, lang), breaks=False))
 
 
+def rule(ctx: Context, area: Area, kpi: kpis.Kpi, reference: float | None, worse_by: float) -> str:
+    """The exceptions rule in plain words (Markdown): "10 points or more below the whole country (8.6%)",
+    or for a KPI that flags areas by their own rows (the reporting KPI) what flags them."""
+    if kpi.flagged_by is not None:
+        return t("compliance_rule", ctx.lang)
+    return t("kiosk_below", ctx.lang).format(points=f"{worse_by:g}", value=fmt.by_unit(reference, kpi.unit, ctx.lang),
+                                             ref=reference_name(area, loaders.area_index(ctx.url), ctx.lang))
+
+
 def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
-    """Exceptions first: the children well behind this area on the chosen KPI and each headline KPI."""
+    """Exceptions first: the children well behind this area on the chosen KPI and each headline KPI,
+    then the children with a report missing or late."""
     lang = ctx.lang
-    keys = [chosen.key] + [k for k in HEADLINE_KPIS if k != chosen.key]
+    keys = [chosen.key] + [k for k in EXCEPTION_KPIS if k != chosen.key]
     shown_any = False
     for key in keys:
         kpi = kpis.KPIS[key]
@@ -243,13 +264,13 @@ def exceptions(ctx: Context, area: Area, chosen: kpis.Kpi) -> None:
         if behind.empty:
             continue
         shown_any = True
-        rule = t("kiosk_below", lang).format(points=f"{worse_by:g}", value=fmt.by_unit(reference, kpi.unit, lang),
-                                             ref=reference_name(area, loaders.area_index(ctx.url), lang))
-        st.markdown(f"**{t(key, lang)}** · {rule}")
+        st.markdown(f"**{t(key, lang)}** · {rule(ctx, area, kpi, reference, worse_by)}")
         with st.container(horizontal=True, gap="small"):
             for row in behind.itertuples():
                 label = (f"{fmt.literal(row.name_th if lang == 'th' else row.name_en)} · "
                          f"{fmt.by_unit(getattr(row, kpi.column), kpi.unit, lang)}")
+                if kpi.flagged_by is not None:  # what flags it: "(ขาดส่ง 3, ส่งช้า 1)"
+                    label += f" ({compliance_view.counts(row.n_missing, row.n_late, lang)})"
                 st.button(label, key=f"exc-{key}-{row.area_code}", on_click=drill.go,
                           args=(Area(area.child_level, row.area_code),))
     if not shown_any:

@@ -1,6 +1,7 @@
 """Blocks of the weekly review: each headline KPI's change since a chosen snapshot, its movers and
-red turns among the areas one level down, the meeting's note; new late projects; the brief for the
-minutes as Excel, PowerPoint and PDF.
+red turns among the areas one level down, the meeting's note; reports filed on time likewise, with who
+has not reported or reported late; new late projects; the brief for the minutes as Excel, PowerPoint
+and PDF.
 
 "Now" is today's figure (the same cached frame the overview shows); "then" is the snapshot of the
 chosen week. Snapshots are taken by the shell on the first view of a week (ui.weekly_data).
@@ -19,11 +20,11 @@ from metrics.fiscal import thai_date, thai_time, week_start
 from reports import pdf_brief, pptx_brief
 from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
-from . import config, drill, loaders, exports, fmt, geo, panels
+from . import compliance_view, config, drill, loaders, exports, fmt, geo, panels
 from .i18n import t
 from .shell import Context
 
-REVIEWED = kpis.HEADLINES
+REVIEWED = (*kpis.HEADLINES, "report_on_time_pct")  # the headline figures, then reports filed on time
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -100,6 +101,8 @@ def kpi_block(ctx: Context, area: Area, week: dt.date, key: str, notes: pd.DataF
                 points=f"{found['worse_by']:g}", ref=panels.reference_name(area, loaders.area_index(ctx.url), lang)))
             st.markdown(f"**{t('weekly_became_red', lang)}:** " + (", ".join(map(fmt.literal, found["became_red"])) or t("weekly_brief_none", lang))
                         + "  \n" f"**{t('weekly_left_red', lang)}:** " + (", ".join(map(fmt.literal, found["left_red"])) or t("weekly_brief_none", lang)))
+        if kpi.source == kpis.REPORTING:  # who has not reported, who reported late
+            compliance_view.weekly_block(ctx, area)
         note_block(ctx, area, key, week, notes)
 
 
@@ -180,6 +183,7 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
                              "prov_code" if map_of == "province" else "dist_code",
                              {c: kpis.value_or_none(v) for c, v in zip(children["area_code"], children["value"])},
                              f"{t(key, lang)} · {ctx.period.label(lang)}", bool(kpi.higher_is_better))
+    columns, rows = compliance_view.brief_rows(ctx, area)
     place = drill.name(area, index, lang)
     made = clock.utcnow()
     return Brief(
@@ -192,9 +196,11 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
                   "late": t("weekly_new_late", lang), "notes": t("weekly_brief_notes", lang),
                   "now": t("weekly_col_now", lang), "then": t("weekly_col_then", lang),
                   "change": t("weekly_col_change", lang), "none": t("weekly_brief_none", lang),
-                  "more": t("weekly_brief_more", lang)},
+                  "more": t("weekly_brief_more", lang),
+                  "reporting": f"{t('compliance_weekly', lang)} · {compliance_view.due_line(ctx)}"},
         headlines=headlines, movers=movers,
         late=Table([str(c) for c in late.columns], late.astype(str).values.tolist()),
+        reporting=Table(columns, rows) if area.level != "district" else None,
         map=layer,
         footnote=((t("demo_banner", lang) + " · ") if ctx.demo else "") + t("attribution", lang))
 
@@ -222,6 +228,13 @@ def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: p
             rows[t("weekly_col_change", lang)] = rows[t("weekly_col_now", lang)] - rows[t("weekly_col_then", lang)]
             out.setdefault(kpi.source.upper(), []).append(rows.assign(**{"KPI": t(key, lang)}))
         frames = {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}
+        if area.level != "district":  # who has not reported, then who reported late
+            missing, behind = compliance_view.not_reported(ctx, area)
+            both = pd.concat([missing, behind], ignore_index=True)
+            frames[t("compliance_sheet", lang)] = pd.DataFrame({
+                t("col_area", lang): compliance_view.names(both, lang),
+                t("compliance_col_missing", lang): both["n_missing"], t("compliance_col_late", lang): both["n_late"],
+                t("report_on_time_pct", lang): both["on_time_pct"]})
         frames[t("weekly_sheet_late", lang)] = late  # a sheet's title: short enough for Excel's 31
         return frames
 
@@ -229,7 +242,9 @@ def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: p
     audit = {"on_click": exports.record, "args": (ctx.url, ctx.viewer, area, name, 0), "type": "secondary"}
     with st.container(horizontal=True, gap="small"):
         units = {t("weekly_col_now", lang): "value1", t("weekly_col_then", lang): "value1",
-                 t("weekly_col_change", lang): "d_pp"}  # the reviewed KPIs are rates and gaps, in points
+                 t("weekly_col_change", lang): "d_pp",  # the reviewed KPIs are rates and gaps, in points
+                 t("compliance_col_missing", lang): "count", t("compliance_col_late", lang): "count",
+                 t("report_on_time_pct", lang): "value1"}
         st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets(), units), f"{name}.xlsx",
                            exports.XLSX_MIME, key="weekly-brief", **audit)
         st.download_button(t("weekly_export_pptx", lang), lambda: pptx_brief.build(brief_of(ctx, area, week, late, notes)),

@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_access import imports as _imports
 
-from . import cebrs, health, padme, sdg, thaiqm, weekly
+from . import cebrs, compliance, health, padme, report, sdg, thaiqm, weekly
 from ._cache import REGISTRY, engine
 from .core import (account_listing, live_sessions, area_index, audit_log, base_frame, base_totals, child_names,
                    children, compared, data_status, dataset_meta,
@@ -27,6 +27,6 @@ def template(name: str, fmt: str) -> bytes:
 
 
 __all__ = ["REGISTRY", "account_listing", "live_sessions", "area_index", "audit_log", "cebrs", "child_names", "children",
-           "data_status", "dataset_meta", "engine", "health", "kpi_frame", "padme", "peer_rank", "periods",
-           "sdg", "sdg_ratings", "sdg_years", "status_now", "subdistricts", "template", "thaiqm", "totals",
+           "compliance", "data_status", "dataset_meta", "engine", "health", "kpi_frame", "padme", "peer_rank", "periods",
+           "report", "sdg", "sdg_ratings", "sdg_years", "status_now", "subdistricts", "template", "thaiqm", "totals",
            "versions", "weekly"]

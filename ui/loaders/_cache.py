@@ -7,7 +7,8 @@
   `fn(engine, *args)`, called as `fn(url, versions, *args)` (the shell calls some before sign-in).
 
 `reads` is a tuple of sources, or a function of the call's arguments that returns one (a KPI frame
-reads only its own source). A write bumps its source's version in the same transaction, so the next run
+reads only its own source); a pseudo-source (metrics.kpis.DERIVED: "reporting") stands for the sources
+it is computed from, so such a read is keyed by each of their versions. A write bumps its source's version in the same transaction, so the next run
 misses exactly the loaders that read it. tests/test_loaders.py runs every registered loader against a
 real database, sees which tables its SQL touched, and fails when one reads a source it does not declare.
 """
@@ -22,6 +23,7 @@ import streamlit as st
 from data_access import db
 from data_access.reader import ScopedReader
 from data_access.schema import SOURCES
+from metrics import kpis
 
 ALL = SOURCES
 
@@ -48,7 +50,10 @@ def _versions(versions: tuple[tuple[str, int], ...], sources: tuple[str, ...]) -
 
 
 def _sources(reads, args, kwargs) -> tuple[str, ...]:
-    sources = tuple(reads(*args, **kwargs) if callable(reads) else reads)
+    """The data sources a call reads: `reads` (or what it gives for the call), a pseudo-source of
+    metrics.kpis.DERIVED ("reporting") standing for the sources it is computed from."""
+    named = reads(*args, **kwargs) if callable(reads) else reads
+    sources = tuple(dict.fromkeys(real for source in named for real in kpis.reads(source)))
     unknown = set(sources) - set(SOURCES)
     if unknown:
         raise ValueError(f"unknown source(s) {sorted(unknown)}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access import accounts, audit, queries, sessions
+from data_access import accounts, audit, clock, compliance as reporting, queries, sessions
 from data_access.reader import ScopedReader
 from data_access.scope import Area
-from metrics import kpis, sdg
+from metrics import compliance, kpis, sdg
 from metrics.fiscal import Comparison, FiscalQuarter, comparison
 
 from ._cache import ALL, catalogue, engine, loader
@@ -50,16 +50,31 @@ def area_index(url: str) -> pd.DataFrame:
 
 
 @loader(reads=lambda source, *_, **__: (source,), max_entries=512)
-def kpi_frame(read: ScopedReader, source: str, area: Area, period: FiscalQuarter, by: str,
-              through=None) -> pd.DataFrame:
-    """One row per `by` area with the source's rollup sums and KPI columns (with `through`: the
-    quarter cut at that day, the base of a running quarter's comparison)."""
+def _kpi_frame(read: ScopedReader, source: str, area: Area, period: FiscalQuarter, by: str,
+               through=None) -> pd.DataFrame:
     return queries.kpi_frame(read, source, area, period, by, through)
+
+
+def kpi_frame(ctx, source: str, area: Area, period: FiscalQuarter, by: str, through=None) -> pd.DataFrame:
+    """One row per `by` area with the source's rollup sums and KPI columns (with `through`: the
+    quarter cut at that day, the base of a running quarter's comparison).
+
+    The reporting KPI (pseudo-source kpis.REPORTING, keyed by the PADME, ThaiQM and CEBRS versions) is
+    judged on a day, today unless `through` names another: the day is in the cache key, so a report
+    due yesterday counts as missing from midnight without any write."""
+    if source == kpis.REPORTING and through is None:
+        through = clock.today()
+    return _kpi_frame(ctx, source, area, period, by, through)
 
 
 def compared(ctx, source: str, period: FiscalQuarter) -> Comparison:
     """What the source's figures of `period` are compared with: metrics.fiscal.comparison on the
-    source's own data-through date (each source is cut at its own newest day)."""
+    source's own data-through date (each source is cut at its own newest day). The reporting KPI's
+    period is the quarter judged today, compared with the same quarter a year before judged on the same
+    day a year before (metrics.compliance.comparison)."""
+    if source == kpis.REPORTING:
+        today = clock.today()
+        return compliance.comparison(reporting.judged_quarter(period, today), today)
     status = data_status(ctx.url, ctx.versions).set_index("source")["data_through"]
     through = status.get(source)
     return comparison(period, None if through is None or pd.isna(through) else pd.Timestamp(through).date())
@@ -86,12 +101,13 @@ def child_names(index: pd.DataFrame, area: Area) -> pd.DataFrame:
 
 
 def children(ctx, kpi: kpis.Kpi, area: Area, period: FiscalQuarter) -> pd.DataFrame:
-    """Every area one level below `area`, named, with the KPI now and its change, ranked."""
+    """Every area one level below `area`, named, with the KPI now (and its `details`) and its change,
+    ranked."""
     by = area.child_level
     now = kpi_frame(ctx, kpi.source, area, period, by)
     before = base_frame(ctx, kpi.source, area, period, by)
     frame = (child_names(area_index(ctx.url), area)
-             .merge(now[["area_code", kpi.column]], on="area_code", how="left")
+             .merge(now[["area_code", kpi.column, *kpi.details]], on="area_code", how="left")
              .merge(before[["area_code", kpi.column]].rename(columns={kpi.column: "previous"}),
                     on="area_code", how="left"))
     frame["change"] = frame[kpi.column] - frame["previous"]
