@@ -104,6 +104,18 @@ def test_a_report_breaking_the_contract_is_refused_naming_the_field(fresh):
     assert report_row(fresh, pid) == before
 
 
+def test_in_thai_the_refusal_names_the_field_and_the_reason_in_thai(fresh):
+    at = open_page("governor", lang="th")
+    pid = at.selectbox(key="report_padme_project").value
+    prefix = f"rf_padme_reports_{pid}_1"
+    at.number_input(key=f"{prefix}_disb_actual_baht").set_value(500_000)
+    at.number_input(key=f"{prefix}_committed_baht").set_value(100_000)
+    at.button[0].click().run()
+    problems = table_with(at, t("report_col_reason", "th"))
+    row = problems.iloc[0].tolist()
+    assert row[1] == t("report_field_committed_baht", "th") and row[3] == "ก่อหนี้ผูกพันน้อยกว่ายอดเบิกจ่าย"
+
+
 def test_someone_elses_change_since_the_form_opened_shows_both_versions_and_keeps_mine(fresh):
     at = open_page("governor", lang="en")
     pid = at.selectbox(key="report_padme_project").value

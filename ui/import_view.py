@@ -15,7 +15,7 @@ import streamlit as st
 from data_access import health, imports
 from data_access.contracts import MAX_NUMBER
 
-from . import fmt, loaders
+from . import fmt, loaders, reasons
 from .exports import XLSX_MIME
 from .i18n import t
 from .shell import Context
@@ -94,7 +94,7 @@ def problems(rejected: imports.ImportRejected, lang: str) -> None:
         t("import_col_row", lang): [p.row for p in rejected.problems],
         t("import_col_column", lang): [p.column for p in rejected.problems],
         t("import_col_value", lang): [p.value for p in rejected.problems],
-        t("import_col_reason", lang): [p.reason for p in rejected.problems],
+        t("import_col_reason", lang): [reasons.reason(p.reason, lang) for p in rejected.problems],
     }), hide_index=True, width="stretch", placeholder=t("no_data", lang))
     if rejected.total > len(rejected.problems):
         st.caption(t("import_more", lang).format(n=rejected.total - len(rejected.problems)))

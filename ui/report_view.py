@@ -22,7 +22,7 @@ from metrics import compliance as mc
 from metrics.fiscal import FiscalQuarter, thai_date, thai_time
 from metrics.kpis import BAHT_PER_MB
 
-from . import drill, fmt, import_view, loaders, tables
+from . import drill, fmt, import_view, loaders, reasons, tables
 from .i18n import t
 from .loaders import compliance as compliance_loader
 from .loaders import report as report_loader
@@ -162,7 +162,7 @@ def _file(ctx: Context, kind: str, edits: list[fr.Edit]) -> bool:
             t("report_col_field", lang): [_label(p.column, lang) if p.column in _FIELDS else p.column
                                           for _, p in refused.problems],
             t("report_col_value", lang): [p.value for _, p in refused.problems],
-            t("report_col_reason", lang): [p.reason for _, p in refused.problems],
+            t("report_col_reason", lang): [reasons.reason(p.reason, lang) for _, p in refused.problems],
         }), hide_index=True, width="stretch", placeholder=t("no_data", lang))
         return False
     except fr.Conflict as conflict:
