@@ -18,6 +18,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PY) -m data_access seed --if-empty
+	$(PY) -m data_access notify  # the demo's alerts and briefs, kept in the local outbox (admin page)
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 test: $(VENV)/.installed-dev

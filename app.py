@@ -32,6 +32,8 @@ def pages(viewer) -> list:
         st.Page("pages/weekly.py", title=t("nav_weekly", lang), url_path="weekly", help=t("nav_weekly_help", lang)),
         st.Page("pages/report.py", title=t("nav_report", lang), url_path="report", help=t("nav_report_help", lang),
                 visibility="visible" if auth.may_report(viewer) else "hidden"),
+        st.Page("pages/alerts.py", title=t("nav_alerts", lang), url_path="alerts", help=t("nav_alerts_help", lang),
+                visibility="visible" if viewer is not None else "hidden"),
         st.Page("pages/admin.py", title=t("nav_admin", lang), url_path="admin", help=t("nav_admin_help", lang),
                 visibility=listed("administer")),
         st.Page("pages/health.py", title=t("nav_health", lang), url_path="health",

@@ -39,6 +39,12 @@ TARGETS = [
      lambda f: max(f["browser"]["front"]["reload_bytes"], f["browser"]["front"]["drill_bytes"]) / KB),
     ("XLSX bomb (600 MB of shared strings) refused in", "s", 1.0, False, lambda f: f["xlsx_bomb"]["refused_in_s"]),
     ("XLSX bomb: peak RSS of the importing process", "MB", 300, False, lambda f: f["xlsx_bomb"]["peak_rss_mb"]),
+    # The alerts' runner (bench/notify.py): the week's heaviest run must end well before the next hour's
+    # briefs; an ordinary run within the timer's minute.
+    ("alerts runner, Monday 06:00 (every governor's PDF brief, 158 subscriptions)", "s", 300, False,
+     lambda f: f["notify"]["monday_s"]),
+    ("alerts runner, an ordinary minute (every rule evaluated, nothing new)", "s", 60, False,
+     lambda f: f["notify"]["minute_s"]),
 ]
 
 
@@ -183,6 +189,16 @@ def render(run: dict) -> str:
                 "file ten times larger costs megabytes, not its size. (Sorting the digests with "
                 "`sorted()` once boxed each into a 32-byte int: 48 bytes a row, found with `tracemalloc`.)",
                 ""]
+    if any("notify" in f for f in run["databases"].values()):
+        out += ["## The alerts' delivery runner", "",
+                "`python -m data_access notify` in a child process, as the timer runs it, with local delivery "
+                "(every message built and kept, nothing sent): a Monday 06:00 run with every governor's weekly "
+                "brief due, then an ordinary minute (bench/notify.py).", "",
+                "| DB | subscriptions | briefs | Monday 06:00 s | its summary | an ordinary minute s |",
+                "|---|---:|---:|---:|---|---:|",
+                *[f"| {k} | {f['notify']['subscriptions']} | {f['notify']['briefs']} | {f['notify']['monday_s']:.1f} | "
+                  f"{f['notify']['monday']} | {f['notify']['minute_s']:.1f} |"
+                  for k, f in run["databases"].items() if "notify" in f], ""]
     if ANALYSIS.exists():
         out += [ANALYSIS.read_text()]
     return "\n".join(out)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 
-from bench import bomb, browser, import_memory, naive, pages, report
+from bench import bomb, browser, import_memory, naive, notify, pages, report
 from bench.pg import private_schema
 from metrics.fiscal import FiscalQuarter
 
@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             figures["browser"] = browser.measure(url, max(2, cfg["repeats"]), cfg["sessions"], workdir)
             print("  an XLSX bomb at the import", flush=True)
             figures["xlsx_bomb"] = bomb.measure(url)
+            print("  the alerts' delivery runner: a Monday morning, then an ordinary minute", flush=True)
+            figures["notify"] = notify.measure(url)
             run["databases"][kind] = figures
     import_memory.main(["--rows", cfg["import_rows"], "--db", ",".join(kinds), "--pg", args.pg,
                         "--results", str(args.results), "--key", f"import_{mode}"])

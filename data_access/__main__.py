@@ -15,6 +15,9 @@
                              a file to fill in for SOURCE: its header and one valid example row
   simulate [--every SECONDS] [--steps N] [--rows R] [--seed S] [--force]
                              a demo feed: plausible updates through the import path (demo data only)
+  notify [--no-evaluate]     alerts and subscriptions: evaluate every rule and weekly brief for its recipient,
+                             queue what is due, deliver the outbox by e-mail and LINE (run it every minute:
+                             deploy/systemd/warroom-notify.timer; safe to run twice, and twice at once)
   users add NAME --role R [--province PP] [--district DDDD] [--display-name N] [--password-stdin | --oidc]
   users set-password NAME [--password-stdin]
   users disable NAME | users enable NAME | users list
@@ -60,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     tpl.add_argument("source", choices=sorted(imports.CONTRACTS))
     tpl.add_argument("--xlsx", action="store_true", help="Excel instead of CSV")
     tpl.add_argument("-o", "--output", type=Path, help="file to write (default SOURCE-template.csv/.xlsx)")
+    note = sub.add_parser("notify", help="evaluate alert rules and briefs, deliver the outbox")
+    note.add_argument("--no-evaluate", action="store_true", help="only deliver what is already queued")
     simulate.add_arguments(sub.add_parser("simulate", help="a demo feed through the import path"))
     users = sub.add_parser("users", help="accounts").add_subparsers(dest="action", required=True)
     add = users.add_parser("add")
@@ -185,6 +190,16 @@ def _run(args) -> int:
         return 0
     if args.command == "simulate":
         return simulate.main(engine, args)
+    if args.command == "notify":
+        # The one command that reaches above the data layer: the runner builds each recipient's brief
+        # with the weekly review's own code (alerts/, which uses ui/ and reports/). The CLI is the
+        # composition root here, as app.py is for the pages.
+        from alerts import runner
+        summary = runner.run(engine, settings.url, evaluate=not args.no_evaluate)
+        print(summary.line())
+        for reason in summary.skipped:
+            print(f"  skipped: {reason}")
+        return 0
     status = queries.data_status(engine)
     print(status.to_string(index=False) if len(status) else "no data")
     return 0

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from metrics.kpis import DIMENSIONS
 from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Float,
-                        ForeignKey, Index, Integer, MetaData, SmallInteger, String, Table, Text)
+                        ForeignKey, Index, Integer, LargeBinary, MetaData, SmallInteger, String, Table, Text)
 
 metadata = MetaData()
-SCHEMA_VERSION = "6"  # bump with every change to the tables below; stored in dataset_meta
+SCHEMA_VERSION = "7"  # bump with every change to the tables below; stored in dataset_meta
 
 SOURCES = ("padme", "cebrs", "thaiqm", "sdg")
 PADME_STATUSES = ("not_started", "on_track", "late", "at_risk", "done")
@@ -37,7 +37,7 @@ VERSIONED_BY = {
 REFERENCE_TABLES = ("province", "district", "subdistrict", "fiscal_quarter", "sdg_goal", "sdg_indicator",
                     "data_version", "dataset_meta")
 AUDIT_ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "session_expired", "denied", "account",
-                 "import", "export", "report")
+                 "import", "export", "report", "subscription", "alert")
 # The sources an area reports itself (field reporting: data_access/fieldreports.py), and how.
 REPORT_VIA = ("form", "upload")
 
@@ -408,6 +408,117 @@ report_filing = Table(
     CheckConstraint("quarter BETWEEN 1 AND 4"),
 )
 Index("ix_report_filing_period", report_filing.c.fiscal_year, report_filing.c.quarter)
+
+# --- alerts and subscriptions (data_access/notify.py, alerts/) -----------------------------------------
+# What a person asked to be told, through which channel: the weekly brief on a day and hour, or an alert
+# rule. The owner is a War Room account (or a demo viewer on demo data); whatever is delivered is built
+# for the owner's scope at delivery time, through data_access.access, never for the scope stored here
+# (role, prov_code, dist_code say which demo viewer a demo subscription belongs to; an account's own
+# row wins over them).
+SUBSCRIPTION_KINDS = ("brief", "alert")
+CHANNELS = ("email", "line")
+BRIEF_FORMATS = ("pdf", "xlsx", "both")
+ALERT_RULES = ("red", "threshold", "stale", "missed_report")
+subscription = Table(
+    "subscription", metadata,
+    Column("sub_id", Integer, primary_key=True, autoincrement=True),
+    Column("owner", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("prov_code", String(2), nullable=True),
+    Column("dist_code", String(4), nullable=True),
+    Column("kind", String(8), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("address", Text, nullable=False),          # an e-mail address, or a LINE user/group/room ID
+    Column("lang", String(2), nullable=False),
+    Column("formats", String(8), nullable=True),      # brief: pdf, xlsx or both
+    Column("weekday", SmallInteger, nullable=True),   # brief: 0 = Monday … 6 = Sunday, Bangkok time
+    Column("hour", SmallInteger, nullable=True),      # brief: 0–23, Bangkok time
+    Column("rule", String(16), nullable=True),        # alert: red, threshold, stale, missed_report
+    Column("kpi", String(32), nullable=True),         # red/threshold: the KPI (NULL = every headline KPI)
+    Column("threshold", Float, nullable=True),        # threshold: the value the owner's area must not cross
+    Column("direction", String(8), nullable=True),    # threshold: below or above
+    Column("muted", Boolean, nullable=False, default=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    _one_of("kind", SUBSCRIPTION_KINDS),
+    _one_of("channel", CHANNELS),
+    _one_of("lang", ("th", "en")),
+    _one_of("role", ROLES),
+    CheckConstraint("kind <> 'brief' OR (formats IN ('pdf', 'xlsx', 'both') AND weekday BETWEEN 0 AND 6 "
+                    "AND hour BETWEEN 0 AND 23)"),
+    CheckConstraint("kind <> 'alert' OR rule IN ('red', 'threshold', 'stale', 'missed_report')"),
+    CheckConstraint("rule <> 'threshold' OR (threshold IS NOT NULL AND kpi IS NOT NULL "
+                    "AND direction IN ('below', 'above'))"),
+)
+Index("ix_subscription_owner", subscription.c.owner)
+
+# One episode of an alert rule's condition: opened when the condition starts (the "fired" message),
+# closed when it ends (the "resolved" message). `subject` names what the condition is about
+# ("red:padme_disbursed_pct:province:33"); (sub_id, subject, episode) is unique, so two runners that
+# see the same start open it once.
+alert_state = Table(
+    "alert_state", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("sub_id", Integer, ForeignKey("subscription.sub_id", ondelete="CASCADE"), nullable=False),
+    Column("subject", String(120), nullable=False),
+    Column("episode", Integer, nullable=False),
+    Column("area_level", String(8), nullable=False),
+    Column("area_code", String(8), nullable=True),
+    Column("kpi", String(32), nullable=True),
+    Column("detail", Text, nullable=False),           # JSON: what was seen when it started
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, nullable=True),
+    # Said yet? The runner queues one message for all the episodes of a rule that started (or ended)
+    # since its last run, then marks them; a crash between the two re-queues the same key (deduplicated).
+    Column("start_sent", Boolean, nullable=False, default=False),
+    Column("end_sent", Boolean, nullable=False, default=False),
+    Column("acknowledged_by", String(64), nullable=True),
+    Column("acknowledged_at", DateTime, nullable=True),
+    Column("ack_note", Text, nullable=True),
+)
+Index("ux_alert_state_episode", alert_state.c.sub_id, alert_state.c.subject, alert_state.c.episode, unique=True)
+Index("ix_alert_state_area", alert_state.c.area_code, alert_state.c.started_at)
+
+# What is to be, or was, delivered: one row a message. `dedupe_key` is unique ("brief:12:2026-11-30",
+# "alert:40:start"), so a message is queued once however many runners see its cause; a runner claims a
+# row (status sending, claimed_until) before it sends, and a crashed runner's claim runs out.
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "held")
+outbox = Table(
+    "outbox", metadata,
+    Column("message_id", Integer, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(160), nullable=False, unique=True),
+    Column("sub_id", Integer, nullable=True),
+    Column("owner", String(64), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("kind", String(16), nullable=False),       # brief, alert, resolved
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),             # the plain text every channel shows
+    Column("link", Text, nullable=True),              # the exact view, with its URL state
+    Column("payload", Text, nullable=True),           # JSON: the LINE messages as the API takes them
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", DateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime, nullable=True),
+    _one_of("status", OUTBOX_STATUSES),
+    _one_of("channel", CHANNELS),
+)
+Index("ix_outbox_due", outbox.c.status, outbox.c.next_attempt_at)
+
+outbox_attachment = Table(
+    "outbox_attachment", metadata,
+    Column("attachment_id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("outbox.message_id", ondelete="CASCADE"), nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("mime", String(100), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+Index("ix_outbox_attachment_message", outbox_attachment.c.message_id)
 
 # --- accounts and audit ----------------------------------------------------------------------------
 account = Table(

@@ -517,6 +517,36 @@ def _sdg(conn, rng, areas: _Areas, years) -> None:
     _insert(conn, s.sdg_value, records)
 
 
+# The demo's subscriptions (issue 19): what the permanent secretary, the meeting's staff, a governor and a
+# district officer would ask to be told. Addresses are in a reserved domain and LINE IDs are made up: on
+# demo data nothing leaves the machine ([notify] delivery "local"), the admin page shows each message.
+DEMO_SUBSCRIPTIONS = (
+    dict(owner="demo-executive", role="executive", kind="alert", channel="line",
+         address="U" + "5ec7e7a7" * 4, lang="th", rule="red"),
+    dict(owner="demo-executive", role="executive", kind="alert", channel="email",
+         address="permanent.secretary@moi.example", lang="th", rule="missed_report"),
+    dict(owner="demo-executive", role="executive", kind="alert", channel="email",
+         address="permanent.secretary@moi.example", lang="th", rule="stale"),
+    dict(owner="demo-staff", role="staff", kind="brief", channel="email", address="review.meeting@moi.example",
+         lang="en", formats="both", weekday=0, hour=7),
+    dict(owner="demo-governor", role="governor", prov_code="30", kind="brief", channel="email",
+         address="governor.nakhonratchasima@moi.example", lang="th", formats="pdf", weekday=0, hour=6),
+    dict(owner="demo-governor", role="governor", prov_code="30", kind="alert", channel="line",
+         address="U" + "0a1b2c3d" * 4, lang="th", rule="red", kpi="padme_disbursed_pct"),
+    dict(owner="demo-district_officer", role="district_officer", dist_code="3001", kind="alert", channel="line",
+         address="U" + "3001cafe" * 4, lang="th", rule="threshold", kpi="thaiqm_helped_pct", threshold=60.0,
+         direction="below"),
+)
+
+
+def demo_subscriptions(as_of: dt.date) -> list[dict]:
+    """DEMO_SUBSCRIPTIONS as rows, made four weeks before `as_of` (so this week's briefs are due)."""
+    made = dt.datetime.combine(as_of - dt.timedelta(days=28), dt.time(0))
+    columns = ("prov_code", "dist_code", "formats", "weekday", "hour", "rule", "kpi", "threshold", "direction")
+    return [{**dict.fromkeys(columns), **row, "muted": False, "created_by": "seed", "created_at": made,
+             "updated_at": made} for row in DEMO_SUBSCRIPTIONS]
+
+
 def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
          progress: Progress = lambda _f, _m: None) -> None:
     """Drop and recreate every table, then fill them. Callers decide whether that is allowed."""
@@ -550,6 +580,7 @@ def seed(engine: Engine, scale: str = "demo", as_of: dt.date | None = None,
             versions.bump(conn, source, as_of)
             rollups.rebuild_to_date(conn, source, as_of)
         _insert(conn, s.report_filing, reporting.filings(conn))  # who owes a report reads the rollups
+        _insert(conn, s.subscription, demo_subscriptions(as_of))
     fill_history(engine, as_of, progress)  # the weekly review's past weeks (data_access/history.py)
     progress(1.0, "done")
 

@@ -36,7 +36,8 @@ PG_SERVER = os.environ.get("WARROOM_TEST_PG_URL", "postgresql+psycopg://postgres
 DATE_SENSITIVE = {"test_clock.py", "test_fiscal_calendar.py", "test_weekly_metrics.py", "test_snapshots.py",
                   "test_page_weekly.py", "test_simulate.py", "test_page_health.py", "test_health.py",
                   "test_freshness.py", "test_accounts.py", "test_app_access.py", "test_kiosk.py", "test_seed.py",
-                  "test_cli.py", "test_live.py", "test_app_overview.py", "test_imports.py"}
+                  "test_cli.py", "test_live.py", "test_app_overview.py", "test_imports.py",
+                  "test_notify.py", "test_alerts_runner.py", "test_page_alerts.py"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -275,3 +276,20 @@ def open_app(query: dict, timeout: int = 90):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def open_as(page: str, role: str, prov: str | None = None, dist: str | None = None, lang: str = "th"):
+    """An AppTest of `page` (pages/<name>.py) as the demo chooser's `role` (of `prov`, `dist`), in `lang`."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    at.selectbox(key="demo_role").set_value(role).run()
+    if prov:
+        at.selectbox(key="demo_prov").set_value(prov).run()
+    if dist:
+        at.selectbox(key="demo_dist").set_value(dist).run()
+    assert not at.exception, [x.message for x in at.exception]
+    return at
+

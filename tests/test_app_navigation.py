@@ -19,6 +19,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVERYONE_S = {"overview", "profile", "padme", "cebrs", "thaiqm", "sdg", "weekly"}
 COUNTRY_PAGES = {"admin": "administer", "health": "view_health", "import": "import"}  # page: its action
 AREA_PAGES = {"report": "report"}  # page: its action, asked for the viewer's own area
+SIGNED_IN = {"alerts"}  # pages listed for anyone signed in, whatever their role
 # docs/ACCESS.md: what each role may open beyond everyone's pages
 ROLE_PAGES = {"executive": {"health"}, "staff": {"health"}, "admin": {"admin", "health", "import"},
               "governor": {"report"}, "district_officer": {"report"}}
@@ -59,7 +60,7 @@ def first_run(at: AppTest, menus: list) -> set[str]:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert len(menus) == 1, f"the first run declared the navigation {len(menus)} times"
-    assert set(menus[0]) == EVERYONE_S | set(COUNTRY_PAGES) | set(AREA_PAGES)  # every page is declared, some hidden
+    assert set(menus[0]) == EVERYONE_S | SIGNED_IN | set(COUNTRY_PAGES) | set(AREA_PAGES)  # every page declared, some hidden
     return listed(menus[0])
 
 
@@ -74,7 +75,7 @@ def test_the_demos_first_render_lists_its_first_roles_pages(demo_db, menus):
     """A visitor opens the demo as an executive (the chooser's first role): Data health is listed at
     once, not from the second interaction on."""
     at = AppTest.from_file(APP, default_timeout=90)
-    assert first_run(at, menus) == EVERYONE_S | ROLE_PAGES["executive"]
+    assert first_run(at, menus) == EVERYONE_S | SIGNED_IN | ROLE_PAGES["executive"]
     assert at.selectbox(key="demo_role").value == "executive"
 
 
@@ -94,7 +95,7 @@ def test_the_demo_menu_follows_the_role_the_chooser_holds(demo_db, menus, role, 
                 at.session_state[key] = value
     else:
         at.session_state["demo_last"] = Viewer(f"demo-{role}", role, viewer.prov_code, viewer.dist_code)
-    assert first_run(at, menus) == EVERYONE_S | ROLE_PAGES[role]
+    assert first_run(at, menus) == EVERYONE_S | SIGNED_IN | ROLE_PAGES[role]
     assert at.selectbox(key="demo_role").value == role and at.session_state["demo_last"].role == role
 
 
@@ -116,7 +117,7 @@ def test_an_accounts_first_render_lists_its_roles_pages(accounts_db, menus, role
     url, token = accounts_db
     token.sign_in(url, ACCOUNT_OF[role])
     at = AppTest.from_file(APP, default_timeout=90)
-    assert first_run(at, menus) == EVERYONE_S | ROLE_PAGES[role]
+    assert first_run(at, menus) == EVERYONE_S | SIGNED_IN | ROLE_PAGES[role]
     assert at.session_state["viewer"].role == role and at.metric
 
 
@@ -143,7 +144,7 @@ def test_an_identity_providers_first_render_lists_its_roles_pages(accounts_db, m
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = OIDC_SECRETS
     at.user = {"is_logged_in": True, "email": name, "name": name.upper()}
-    assert first_run(at, menus) == EVERYONE_S | ROLE_PAGES[role]
+    assert first_run(at, menus) == EVERYONE_S | SIGNED_IN | ROLE_PAGES[role]
     assert at.session_state["viewer"].role == role and _sign_ins(url, name) == before + 1  # looked up once
 
 

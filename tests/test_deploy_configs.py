@@ -1,10 +1,12 @@
 """deploy/ and docs/DEPLOYMENT.md agree with each other and with the app, checked offline (no nginx, no
 docker): replica ports, sticky sessions, the websocket, upload size, health checks, the image's
-contents, every `python -m data_access` command and every Streamlit setting they name."""
+contents, every `python -m data_access` command and every Streamlit setting they name, and the alerts' delivery runner
+(its timer, service and cron line)."""
 import ast
 import configparser
 import re
 import shlex
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -313,3 +315,102 @@ def test_the_front_compresses_scripts_and_styles_and_browsers_keep_streamlits_ha
     assert inside(where["/static/"], "proxy_cache")[0]["args"] == ["warroom_static"]
     assert not inside(where["/"], "expires") and not inside(where["/_stcore/stream"], "proxy_cache")
     assert any("http2" in d["args"] for d in inside(server, "listen")), "one connection for ~130 requests"
+
+
+# --- the delivery runner of alerts and subscriptions ---------------------------------------------
+NOTIFY_SERVICE = DEPLOY / "systemd" / "warroom-notify.service"
+NOTIFY_TIMER = DEPLOY / "systemd" / "warroom-notify.timer"
+NOTIFY_CRON = DEPLOY / "cron" / "warroom-notify"
+SPAN_UNITS = {"us": 1e-6, "usec": 1e-6, "ms": 1e-3, "msec": 1e-3, "": 1, "s": 1, "sec": 1, "second": 1,
+              "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60, "h": 3600, "hr": 3600, "hour": 3600,
+              "hours": 3600}
+
+
+def unit_file(path: Path) -> configparser.ConfigParser:
+    """A systemd unit file: INI-like, keys case-sensitive, no interpolation."""
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    assert parser.read(path, encoding="utf-8") == [str(path)], path
+    return parser
+
+
+def time_span(text: str) -> float:
+    """A systemd time span ("1min", "30s", "1min 30s", "60") in seconds."""
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([a-z]*)", text.strip().lower())
+    assert parts and "".join(n + u for n, u in parts) == re.sub(r"\s+", "", text.lower()), text
+    return sum(float(n) * SPAN_UNITS[u] for n, u in parts)
+
+
+def calendar_period(expr: str) -> float:
+    """Seconds between two elapses of an OnCalendar expression, for the forms that fire every N minutes or
+    seconds ("minutely", "*:*:00", "*-*-* *:*:00", "*:0/1"); any other form fails here, to be read by hand."""
+    expr = expr.strip()
+    if expr.lower() == "minutely":
+        return 60
+    time_part = expr.split()[-1]
+    date_part = expr.split()[0] if " " in expr else "*-*-*"
+    assert date_part in ("*-*-*", "*-*-* "), f"a date in OnCalendar={expr}"
+    hour, minute, *second = time_part.split(":")
+    assert hour == "*", f"OnCalendar={expr} fires only at some hours"
+    second = second[0] if second else "00"
+    if second == "*":
+        return 1
+    assert re.fullmatch(r"0?0", second), f"OnCalendar={expr}: read it by hand"
+    if minute == "*":
+        return 60
+    step = re.fullmatch(r"(?:\*|0?0)/(\d+)", minute)
+    assert step, f"OnCalendar={expr}: read it by hand"
+    return 60 * int(step.group(1))
+
+
+def test_the_notify_service_runs_the_runner_as_the_replicas_do(unit):
+    notify = unit_file(NOTIFY_SERVICE)["Service"]
+    replica = unit["Service"]
+    argv = shlex.split(notify["ExecStart"])
+    assert argv[0] == shlex.split(replica["ExecStart"])[0] and argv[0].endswith(".venv/bin/python")
+    assert argv[1:] == ["-m", "data_access", "notify"], argv
+    assert argv[3] in _subcommands(_parser())
+    _parser().parse_args(argv[3:])
+    assert notify["Type"] == "oneshot"  # one run, then exit: the timer starts the next
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile"):
+        assert notify[key] == replica[key], key
+    assert notify["User"] not in ("", "root", "0")
+
+
+def test_the_notify_timer_starts_the_service_every_minute_and_catches_up():
+    timer = unit_file(NOTIFY_TIMER)
+    section = timer["Timer"]
+    assert section.get("Unit", NOTIFY_TIMER.stem + ".service") == NOTIFY_SERVICE.name
+    periods = [calendar_period(section["OnCalendar"])] if "OnCalendar" in section else []
+    periods += [time_span(section[k]) for k in ("OnUnitActiveSec", "OnUnitInactiveSec") if k in section]
+    assert periods and max(periods) <= 60, periods
+    assert section["Persistent"].lower() in ("true", "yes", "on", "1")  # a run missed while off happens at boot
+    assert timer["Install"]["WantedBy"] == "timers.target"
+
+
+def cron_entries() -> list[str]:
+    lines = [line.strip() for line in NOTIFY_CRON.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")
+            and not re.fullmatch(r"[A-Z_]+=.*", line)]
+
+
+def test_the_cron_line_runs_the_same_command_every_minute_into_syslog(unit):
+    notify = unit_file(NOTIFY_SERVICE)["Service"]
+    (entry,) = cron_entries()
+    *schedule, user, command = entry.split(None, 6)
+    assert schedule[0] in ("*", "*/1") and schedule[1:] == ["*", "*", "*", "*"], schedule
+    assert user == notify["User"]
+    assert notify["ExecStart"] in command  # the very command of the timer's service
+    assert f"cd {notify['WorkingDirectory']}" in command and notify["EnvironmentFile"] in command
+    assert re.search(r"2>&1\s*\|\s*logger\b", command), "its output, errors too, goes to syslog"
+    assert "%" not in command  # cron would read it as a newline
+    subprocess.run(["sh", "-n", "-c", command], check=True)  # sh can read it
+    assert NOTIFY_CRON.read_text(encoding="utf-8").endswith("\n")  # cron ignores a last line without one
+
+
+def test_the_docs_name_the_runners_files_and_how_to_enable_them():
+    deployment, readme = (d.read_text(encoding="utf-8") for d in DOCS)
+    for name in (NOTIFY_SERVICE.name, NOTIFY_TIMER.name, "cron/warroom-notify"):
+        assert name in deployment and name in readme, name
+    assert "systemctl enable --now warroom-notify.timer" in deployment
+    assert "python -m data_access notify" in deployment

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import element_tree as et
 from tests.conftest import vega_charts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ("overview", "profile", "padme", "cebrs", "thaiqm", "sdg", "weekly")
+PAGES = ("overview", "profile", "padme", "cebrs", "thaiqm", "sdg", "weekly", "alerts")
 ADMIN_PAGES = ("admin", "health", "imports")
 LEVELS = {"nation": {}, "region": {"level": "region", "area": "northeast"},
           "province": {"level": "province", "area": "30"}, "district": {"level": "district", "area": "3001"}}

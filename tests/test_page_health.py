@@ -140,3 +140,62 @@ def test_imports_and_reports_are_listed(imported_url, monkeypatch):
     assert (cebrs[t("health_col_by", "th")], cebrs[t("health_col_file", "th")], cebrs[t("health_col_rows", "th")]) == (
         "admin1", "relief-nov.csv", "1")
     assert sources.loc["PADME", t("health_col_rows", "th")] == t("no_data", "th")  # never imported (only seeded)
+
+
+# --------------------------------------------------------------------------- deliveries (issue 19)
+@pytest.fixture(scope="module")
+def outbox_url(tmp_path_factory):
+    """A database of its own whose outbox holds messages in every status: 2 sent and 1 kept here this
+    week (and 1 sent long ago), 2 waiting (the oldest 45 minutes), 1 failed with its reason."""
+    import datetime as dt
+
+    from data_access import clock, notify
+    url = f"sqlite:///{tmp_path_factory.mktemp('health_outbox') / 'warroom.db'}"
+    engine = db.engine_for(url)
+    seed(engine, "test", AS_OF)
+    now = clock.utcnow()
+
+    def queue(key, status="pending", ago=0):
+        return notify.enqueue(engine, dedupe_key=key, sub_id=None, owner="gov30", channel="email",
+                              address="gov30@moi.go.th", kind="alert", subject=f"subject {key}", body="body",
+                              status=status, now=now - dt.timedelta(minutes=ago))
+    for key, ago in (("sent-1", 60), ("sent-2", 5), ("sent-old", 60 * 24 * 10)):
+        mid = queue(key, ago=ago)
+        notify.claim(engine, mid, "test-runner", now - dt.timedelta(minutes=ago))
+        notify.mark_sent(engine, mid, "test-runner", now - dt.timedelta(minutes=ago))
+    queue("held-1", status="held", ago=10)
+    queue("waiting-old", ago=45)
+    queue("waiting-new", ago=1)
+    failed = queue("failed-1", ago=90)
+    notify.claim(engine, failed, "test-runner", now - dt.timedelta(minutes=90))
+    notify.mark_failed(engine, failed, "test-runner", 1, "550 5.1.1 <gov30@moi.go.th>: mailbox unavailable",
+                       now - dt.timedelta(minutes=90), permanent=True)
+    return url
+
+
+def test_deliveries_are_counted_by_status(outbox_url, monkeypatch):
+    from data_access import clock, notify
+    import datetime as dt
+    monkeypatch.setenv("WARROOM_DB_URL", outbox_url)
+    at = open_page()
+    shown = {m.label: m.value for m in at.metric}
+    counts = notify.delivery_counts(ScopedReader(db.engine_for(outbox_url), EXECUTIVE),
+                                    clock.utcnow() - dt.timedelta(days=7))
+    assert (counts["sent"], counts["held"], counts["pending"], counts["failed"]) == (2, 1, 2, 1)
+    assert shown[t("deliveries_sent_7d_demo", "th")] == fmt.count(3)  # demo data: kept here counts as sent
+    assert shown[t("deliveries_waiting", "th")] == fmt.count(2)
+    assert shown[t("deliveries_failed", "th")] == fmt.count(1)
+    assert shown[t("deliveries_oldest", "th")] == t("deliveries_minutes", "th").format(n=45)
+    warnings = [w.value for w in at.warning]
+    assert t("deliveries_failed_warning", "th").format(n="1") in warnings
+    assert t("deliveries_late_warning", "th").format(age=t("deliveries_minutes", "th").format(n=45)) in warnings
+    last = next(c.value for c in at.caption if c.value.startswith(t("deliveries_last_error", "th")))
+    assert fmt.literal("550 5.1.1 <gov30@moi.go.th>: mailbox unavailable") in last  # as typed, not markup
+
+
+def test_no_delivery_warning_when_all_is_well(imported_url, monkeypatch):
+    monkeypatch.setenv("WARROOM_DB_URL", imported_url)  # a database of its own: an empty outbox
+    at = open_page({"lang": "en"})
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[t("deliveries_waiting", "en")] == "0" and shown[t("deliveries_oldest", "en")] == "Nothing waiting"
+    assert not [w for w in at.warning if "deliver" in w.value.lower() or "message" in w.value.lower()]

@@ -16,7 +16,7 @@ from data_access.reader import ScopedReader
 from data_access.scope import Area, Viewer
 from data_access.seed import seed
 from metrics.fiscal import FiscalQuarter
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, open_as
 from ui.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -38,17 +38,7 @@ def app_db(fresh, monkeypatch):
 
 
 def open_page(role: str, prov: str | None = "30", dist: str | None = None, lang: str = "th") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE).run()
-    at.selectbox(key="demo_role").set_value(role).run()
-    if prov:
-        at.selectbox(key="demo_prov").set_value(prov).run()
-    if dist:
-        at.selectbox(key="demo_dist").set_value(dist).run()
-    assert not at.exception, [x.message for x in at.exception]
-    return at
+    return open_as(PAGE, role, prov, dist, lang)
 
 
 def one(url, stmt):

@@ -198,3 +198,37 @@ def test_reports_on_time_are_reviewed_with_who_has_not_reported(page, review_db,
         assert squashed(t("report_on_time_pct", "th")) in text, kind
         assert squashed(fmt.pct(nation.on_time_pct)) in text, kind
         assert squashed(t("compliance_weekly", "th")) in text and squashed(first) in text, kind
+
+
+def test_an_acknowledged_alert_shows_under_its_kpi_and_in_the_brief(page, review_db, monkeypatch, press_downloads):
+    """Issue 19: an alert acknowledged this week is a note on its KPI in the review of any area it lies
+    in (here the nation's, for a district of Nakhon Ratchasima), on the page and in the brief's notes."""
+    from data_access import notify
+    from data_access.clock import utcnow
+    from data_access.scope import Area, Viewer
+    from ui import weekly_view
+    engine = db.engine_for(review_db[0])
+    governor = Viewer("demo-governor", "governor", "30")
+    sub_id = notify.add(engine, governor, governor, {"kind": "alert", "rule": "red", "kpi": "thaiqm_helped_pct",
+                                                     "channel": "email", "address": "g30@moi.go.th", "lang": "th"})
+    alert_id = notify.open_episode(engine, sub_id, "red:thaiqm_helped_pct:district:3001", Area("district", "3001"),
+                                   "thaiqm_helped_pct", {"value": 20.0}, utcnow())
+    notify.acknowledge(engine, governor, alert_id, "ลงพื้นที่แล้ว **ไม่ตัวหนา**")
+    briefs = []
+    monkeypatch.setattr(weekly_view.pptx_brief, "build", lambda brief: briefs.append(brief) or b"")
+    at = page()
+    line = ("✓ อำเภอเมืองนครราชสีมา · " + t("alerts_ack_line", "th").format(who="demo-governor", when="20 พ.ย. 2569 14:00")
+            + ": ลงพื้นที่แล้ว **ไม่ตัวหนา**")
+    assert fmt.literal(line) in [c.value for c in at.caption]  # as typed: the note's asterisks stay asterisks
+    # under its own KPI's block, and no other
+    holding = [block.subheader[0].value for block in at.main.children.values()
+               if getattr(block, "subheader", None) and fmt.literal(line) in [c.value for c in block.caption]]
+    assert holding == [t("thaiqm_helped_pct", "th")]
+    headlines = {h.label: h.note for h in briefs[-1].headlines}
+    assert line in headlines[t("thaiqm_helped_pct", "th")]
+    assert all(line not in note for label, note in headlines.items() if label != t("thaiqm_helped_pct", "th"))
+    at = page(lang="en")
+    english = ("✓ Mueang Nakhon Ratchasima · " + t("alerts_ack_line", "en").format(who="demo-governor",
+                                                                                   when="20 Nov 2026 14:00")
+               + ": ลงพื้นที่แล้ว **ไม่ตัวหนา**")
+    assert fmt.literal(english) in [c.value for c in at.caption]

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import data_access
-from data_access import (audit, accounts, cebrs, changes, compliance, fieldreports, health, padme, queries, sdg,
-                         sessions, snapshots, thaiqm)
+from data_access import (audit, accounts, cebrs, changes, compliance, fieldreports, health, notify, padme, queries,
+                         sdg, sessions, snapshots, thaiqm)
 from data_access.reader import ScopedReader
 from data_access.scope import EVERYONE, NATION, Area, NotPermitted, Viewer
 from metrics.fiscal import FiscalQuarter
@@ -55,6 +55,7 @@ AREA_READS = {
     "fieldreports.padme_projects": lambda r, a: fieldreports.padme_projects(r, a, PAST),
     "fieldreports.cebrs_open": lambda r, a: fieldreports.cebrs_open(r, a, 2569),
     "changes.history": lambda r, a: changes.history(r, a, "padme", f"{_korat_project()} / 4"),
+    "notify.acknowledgements": lambda r, a: notify.acknowledgements(r, a, dt.datetime(2020, 1, 1), dt.datetime(2040, 1, 1)),
 }
 DISTRICT_READS = {  # take a district's code
     "queries.subdistrict_figures": lambda r, a: queries.subdistrict_figures(r, a.code, PAST),
@@ -69,6 +70,9 @@ COUNTRY_READS = {  # whole-country tables: refused to a scoped role whatever it 
     "audit.recent": lambda r, a: audit.recent(r, 5),
     "accounts.listing": lambda r, a: accounts.listing(r),
     "sessions.live": lambda r, a: sessions.live(r),
+    "notify.deliveries": lambda r, a: notify.deliveries(r),
+    "notify.delivery": lambda r, a: notify.delivery(r, 1),
+    "notify.delivery_counts": lambda r, a: notify.delivery_counts(r, dt.datetime(2020, 1, 1)),
 }
 WRITES = {  # take a viewer; refused before they write anything (tests/test_access.py checks the table)
     "snapshots.write_note": lambda v, a: snapshots.write_note(_engine(), v, a, dt.date(2020, 1, 6), "padme_gap_pp", "x"),
@@ -84,13 +88,39 @@ WRITES = {  # take a viewer; refused before they write anything (tests/test_acce
     "fieldreports.file": lambda v, a: fieldreports.file(_engine(), v, "padme_reports",
                                                         [fieldreports.Edit((_project_in(a), 4), 1, {"result_text": "x"})]),
     "fieldreports.confirm": lambda v, a: fieldreports.confirm(_engine(), v, "cebrs", f"{a.code}01", PAST),
+    # someone else's subscriptions and alerts (the governor of `a`): only they and an admin keep them
+    "notify.add": lambda v, a: notify.add(_engine(), v, _owner(a), _RED),
+    "notify.update_subscription": lambda v, a: notify.update_subscription(_engine(), v, _sub_of(a), _RED),
+    "notify.set_muted": lambda v, a: notify.set_muted(_engine(), v, _sub_of(a), True),
+    "notify.remove": lambda v, a: notify.remove(_engine(), v, _sub_of(a)),
+    "notify.subscriptions_of": lambda v, a: notify.subscriptions_of(_engine(), v, _owner(a)),
+    "notify.alerts_of": lambda v, a: notify.alerts_of(_engine(), v, _owner(a)),
+    "notify.acknowledge": lambda v, a: notify.acknowledge(_engine(), v, _episode_of(a)),
+    "notify.owners": lambda v, a: notify.owners(_engine(), v),
+    "notify.retry": lambda v, a: notify.retry(_engine(), v, 1),
 }
+_RED = {"kind": "alert", "channel": "line", "address": "U" + "ab" * 16, "lang": "th", "rule": "red"}
+
+
+def _owner(area: Area) -> Viewer:
+    return Viewer(f"probe-owner-{area.code}", "governor", prov_code=area.code[:2])
+
+
+def _sub_of(area: Area) -> int:
+    """A subscription of the governor of `area`, made by an admin."""
+    return notify.add(_engine(), Viewer("probe-admin", "admin"), _owner(area), _RED)
+
+
+def _episode_of(area: Area) -> int:
+    return notify.open_episode(_engine(), _sub_of(area), f"probe:{dt.datetime.now().timestamp()}", area,
+                               "padme_disbursed_pct", {}, dt.datetime(2026, 11, 20))
 # Take a viewer and refuse row by row (an area's upload: every row outside the area; tests/test_field_reports.py).
 FENCED_WRITES = {"fieldreports.upload", "imports.import_file"}
 # Take a reader but read reference data only (no area, no figure): nothing to refuse.
 REFERENCE_ONLY = {"queries.padme_target_due", "queries.sdg_indicator_targets", "fieldreports.subdistricts"}
 
-NOT_READS = {"reader.reader"}  # builds a reader
+NOT_READS = {"reader.reader",  # builds a reader
+             "notify.rules_for", "notify.validate"}  # which rules a viewer may choose; a subscription's checks
 
 GOVERNOR = Viewer("probe-gov", "governor", prov_code="30")
 OFFICER = Viewer("probe-do", "district_officer", prov_code="30", dist_code="3001")

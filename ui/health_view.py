@@ -153,3 +153,40 @@ def accepted(ctx: Context) -> None:
             st.caption(t("health_accepted_none", lang))
         else:
             st.dataframe(_log_table(log, lang), hide_index=True, width="stretch", placeholder=t("no_data", lang))
+
+
+# --- deliveries (e-mail and LINE) ----------------------------------------------------------------------
+LATE_AFTER = dt.timedelta(minutes=30)  # a message waiting longer than this: is the delivery runner running?
+WEEK = dt.timedelta(days=7)
+
+
+def waited(age: dt.timedelta, lang: str) -> str:
+    """How long a message has waited: minutes up to two hours, then hours and days (`duration`)."""
+    minutes = max(0.0, age.total_seconds() / 60)
+    return t("deliveries_minutes", lang).format(n=minutes) if minutes < 120 else duration(minutes / 60, lang)
+
+
+def deliveries(ctx: Context) -> None:
+    """What the delivery runner did in the last 7 days and what waits: sent (on demo data, messages kept
+    here count as sent, and the label says so), waiting, failed, the oldest waiting one's age and the
+    last error (as typed). A warning when any failed or one has waited more than LATE_AFTER."""
+    lang, now = ctx.lang, clock.utcnow()
+    counts = loaders.alerts.delivery_counts(ctx, now - WEEK)
+    oldest = counts.get("oldest_pending")
+    age = None if oldest is None or pd.isna(oldest) else now - pd.Timestamp(oldest).to_pydatetime()
+    with st.container(border=True, key="health-deliveries"):
+        st.subheader(t("deliveries_health", lang))
+        if counts["failed"]:
+            st.warning(t("deliveries_failed_warning", lang).format(n=fmt.count(counts["failed"], lang=lang)))
+        if age is not None and age > LATE_AFTER:
+            st.warning(t("deliveries_late_warning", lang).format(age=waited(age, lang)))
+        sent = counts["sent"] + (counts["held"] if ctx.demo else 0)
+        with st.grid(4, min_column_width=180, gap="small"):
+            st.metric(t("deliveries_sent_7d_demo" if ctx.demo else "deliveries_sent_7d", lang), fmt.count(sent, lang=lang),
+                      border=True)
+            st.metric(t("deliveries_waiting", lang), fmt.count(counts["pending"], lang=lang), border=True)
+            st.metric(t("deliveries_failed", lang), fmt.count(counts["failed"], lang=lang), border=True)
+            st.metric(t("deliveries_oldest", lang),
+                      t("deliveries_oldest_none", lang) if age is None else waited(age, lang), border=True)
+        if counts.get("last_error"):
+            st.caption(f"{t('deliveries_last_error', lang)}: {fmt.literal(counts['last_error'])}")

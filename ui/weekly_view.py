@@ -1,7 +1,7 @@
 """Blocks of the weekly review: each headline KPI's change since a chosen snapshot, its movers and
 red turns among the areas one level down, the meeting's note; reports filed on time likewise, with who
-has not reported or reported late; new late projects; the brief for the minutes as Excel, PowerPoint
-and PDF.
+has not reported or reported late; the alerts acknowledged this week on each KPI, as notes under it
+(and in the brief's notes); new late projects; the brief for the minutes as Excel, PowerPoint and PDF.
 
 "Now" is today's figure (the same cached frame the overview shows); "then" is the snapshot of the
 chosen week. Snapshots are taken by the shell on the first view of a week (ui.weekly_data).
@@ -20,7 +20,7 @@ from metrics.fiscal import thai_date, thai_time, week_start
 from reports import pdf_brief, pptx_brief
 from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
-from . import compliance_view, config, drill, loaders, exports, fmt, geo, panels
+from . import alerts_view, compliance_view, config, drill, loaders, exports, fmt, geo, panels
 from .i18n import t
 from .shell import Context
 
@@ -111,6 +111,8 @@ def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.Data
     this_week = week_start(clock.today())
     if earlier := note_of(notes, key, week):
         st.caption(f"{t('weekly_note_before', lang)} {thai_date(week, lang)}: {fmt.literal(earlier)}")
+    for line in acknowledged(ctx, area, key):  # alerts on this KPI seen this week, here or inside the area
+        st.caption(fmt.literal(line))
     field = f"note-{area.level}-{area.code or 'TH'}-{key}"
     if not access.allowed(ctx.viewer, "write_note", area):  # read the minutes, write none (docs/ACCESS.md)
         if current := note_of(notes, key, this_week):
@@ -121,6 +123,34 @@ def note_block(ctx: Context, area: Area, key: str, week: dt.date, notes: pd.Data
     if st.button(t("weekly_note_save", lang), key=f"save-{field}"):
         snapshots.write_note(loaders.engine(ctx.url), ctx.viewer, area, this_week, key, st.session_state[field])
         st.toast(t("weekly_note_saved", lang))
+
+
+def acknowledgements(ctx: Context, area: Area) -> pd.DataFrame:
+    """The alerts acknowledged this week (Monday 00:00 Bangkok to the next) about the area or an area
+    inside it (data_access.notify.acknowledgements; not cached: acknowledged during the meeting)."""
+    this_week = week_start(clock.today())
+    since = dt.datetime.combine(this_week, dt.time()) - dt.timedelta(hours=7)  # Bangkok midnight, in UTC
+    return loaders.alerts.acknowledgements(ctx, area, since, since + dt.timedelta(days=7))
+
+
+def acknowledged(ctx: Context, area: Area, key: str, found: pd.DataFrame | None = None) -> list[str]:
+    """One plain line per acknowledgement on the KPI: "✓ <area> · acknowledged by <who> <when>: <note>"
+    (names and notes are data: the caller shows them literally)."""
+    lang = ctx.lang
+    found = acknowledgements(ctx, area) if found is None else found
+    rows = found[found["kpi"] == key] if len(found) else found
+    if rows.empty:
+        return []
+    index = loaders.area_index(ctx.url)
+    lines = []
+    for row in rows.itertuples():
+        place = alerts_view.area_name(row.area_level, row.area_code, index, lang)
+        line = f"✓ {place} · " + t("alerts_ack_line", lang).format(
+            who=row.acknowledged_by, when=alerts_view.when(row.acknowledged_at, lang))
+        if isinstance(row.ack_note, str) and row.ack_note.strip():
+            line += f": {row.ack_note.strip()}"
+        lines.append(line)
+    return lines
 
 
 def note_of(notes: pd.DataFrame, key: str, week: dt.date) -> str:
@@ -134,17 +164,23 @@ def notes_for(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
     return loaders.weekly.notes(ctx, area, [week, week_start(clock.today())])
 
 
-def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
+def new_late(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
+    """The projects late this week that were not late in `week`: project, area, status (as shown)."""
     lang = ctx.lang
     this_week = week_start(clock.today())
     fresh = weekly.new_late(loaders.weekly.late(ctx, area, this_week), loaders.weekly.late(ctx, area, week))
     index = loaders.area_index(ctx.url).set_index("dist_code")
     name = "display_th" if lang == "th" else "display_en"  # as every page names a district
-    shown = pd.DataFrame({
+    return pd.DataFrame({
         t("col_project", lang): fresh["project_id"],
         t("col_area", lang): [index[name].get(d, d) for d in fresh["dist_code"]],
         t("col_status", lang): [t(f"padme_status_{s}", lang) for s in fresh["status"]],
     })
+
+
+def new_late_block(ctx: Context, area: Area, week: dt.date) -> pd.DataFrame:
+    lang = ctx.lang
+    shown = new_late(ctx, area, week)
     with st.container(border=True):
         st.subheader(t("weekly_new_late", lang))
         if shown.empty:
@@ -161,14 +197,15 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
     this_week = week_start(clock.today())
     index = loaders.area_index(ctx.url)
     headlines, movers, layer = [], [], None
+    seen = acknowledgements(ctx, area)
     for key in REVIEWED:
         found = kpi_changes(ctx, area, week, key)
         kpi = found["kpi"]
         change = kpis.change(found["now"], found["then"])
+        note = "\n".join(part for part in (note_of(notes, key, this_week), *acknowledged(ctx, area, key, seen)) if part)
         headlines.append(Headline(t(key, lang), fmt.by_unit(found["now"], kpi.unit, lang),
                                   fmt.by_unit(found["then"], kpi.unit, lang),
-                                  fmt.delta(change, kpi.unit) or t("no_data", lang),
-                                  note_of(notes, key, this_week)))
+                                  fmt.delta(change, kpi.unit) or t("no_data", lang), note))
         if area.level == "district":
             continue
         movers.append(KpiMovers(
@@ -205,6 +242,43 @@ def brief_of(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes:
         footnote=((t("demo_banner", lang) + " · ") if ctx.demo else "") + t("attribution", lang))
 
 
+def brief_sheets(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The brief as Excel sheets: a sheet per source with every area's now, then and change, who has not
+    reported, the new late projects (numbers stay numbers: `brief_units` gives their formats)."""
+    lang = ctx.lang
+    out: dict[str, list[pd.DataFrame]] = {}
+    for key in REVIEWED:
+        found = kpi_changes(ctx, area, week, key)
+        kpi = found["kpi"]
+        rows = pd.DataFrame({t("col_area", lang): [t("this_area", lang)], t("weekly_col_now", lang): [found["now"]],
+                             t("weekly_col_then", lang): [found["then"]]})
+        children = found["children"]
+        if len(children):
+            rows = pd.concat([rows, pd.DataFrame({t("col_area", lang): children["name"],
+                                                  t("weekly_col_now", lang): children["value"],
+                                                  t("weekly_col_then", lang): children["previous"]})])
+        rows[t("weekly_col_change", lang)] = rows[t("weekly_col_now", lang)] - rows[t("weekly_col_then", lang)]
+        out.setdefault(kpi.source.upper(), []).append(rows.assign(**{"KPI": t(key, lang)}))
+    frames = {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}
+    if area.level != "district":  # who has not reported, then who reported late
+        missing, behind = compliance_view.not_reported(ctx, area)
+        both = pd.concat([missing, behind], ignore_index=True)
+        frames[t("compliance_sheet", lang)] = pd.DataFrame({
+            t("col_area", lang): compliance_view.names(both, lang),
+            t("compliance_col_missing", lang): both["n_missing"], t("compliance_col_late", lang): both["n_late"],
+            t("report_on_time_pct", lang): both["on_time_pct"]})
+    frames[t("weekly_sheet_late", lang)] = late  # a sheet's title: short enough for Excel's 31
+    return frames
+
+
+def brief_units(lang: str) -> dict[str, str]:
+    """The Excel number format of each column of `brief_sheets` (ui.exports.NUMBER_FORMATS names)."""
+    return {t("weekly_col_now", lang): "value1", t("weekly_col_then", lang): "value1",
+            t("weekly_col_change", lang): "d_pp",  # the reviewed KPIs are rates and gaps, in points
+            t("compliance_col_missing", lang): "count", t("compliance_col_late", lang): "count",
+            t("report_on_time_pct", lang): "value1"}
+
+
 def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: pd.DataFrame) -> None:
     """The weekly brief for the minutes as Excel (a sheet per source with every area's now, then and
     change, the new late projects; formula-like cells escaped by ui.exports), PowerPoint and PDF
@@ -213,39 +287,11 @@ def briefs(ctx: Context, area: Area, week: dt.date, late: pd.DataFrame, notes: p
     if not access.allowed(ctx.viewer, "export", area):
         return
 
-    def sheets() -> dict[str, pd.DataFrame]:
-        out: dict[str, list[pd.DataFrame]] = {}
-        for key in REVIEWED:
-            found = kpi_changes(ctx, area, week, key)
-            kpi = found["kpi"]
-            rows = pd.DataFrame({t("col_area", lang): [t("this_area", lang)], t("weekly_col_now", lang): [found["now"]],
-                                 t("weekly_col_then", lang): [found["then"]]})
-            children = found["children"]
-            if len(children):
-                rows = pd.concat([rows, pd.DataFrame({t("col_area", lang): children["name"],
-                                                      t("weekly_col_now", lang): children["value"],
-                                                      t("weekly_col_then", lang): children["previous"]})])
-            rows[t("weekly_col_change", lang)] = rows[t("weekly_col_now", lang)] - rows[t("weekly_col_then", lang)]
-            out.setdefault(kpi.source.upper(), []).append(rows.assign(**{"KPI": t(key, lang)}))
-        frames = {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}
-        if area.level != "district":  # who has not reported, then who reported late
-            missing, behind = compliance_view.not_reported(ctx, area)
-            both = pd.concat([missing, behind], ignore_index=True)
-            frames[t("compliance_sheet", lang)] = pd.DataFrame({
-                t("col_area", lang): compliance_view.names(both, lang),
-                t("compliance_col_missing", lang): both["n_missing"], t("compliance_col_late", lang): both["n_late"],
-                t("report_on_time_pct", lang): both["on_time_pct"]})
-        frames[t("weekly_sheet_late", lang)] = late  # a sheet's title: short enough for Excel's 31
-        return frames
-
     name = f"weekly-{area.level}-{area.code or 'TH'}-{week.isoformat()}"
     audit = {"on_click": exports.record, "args": (ctx.url, ctx.viewer, area, name, 0), "type": "secondary"}
     with st.container(horizontal=True, gap="small"):
-        units = {t("weekly_col_now", lang): "value1", t("weekly_col_then", lang): "value1",
-                 t("weekly_col_change", lang): "d_pp",  # the reviewed KPIs are rates and gaps, in points
-                 t("compliance_col_missing", lang): "count", t("compliance_col_late", lang): "count",
-                 t("report_on_time_pct", lang): "value1"}
-        st.download_button(t("weekly_export", lang), lambda: exports.to_xlsx(sheets(), units), f"{name}.xlsx",
+        st.download_button(t("weekly_export", lang),
+                           lambda: exports.to_xlsx(brief_sheets(ctx, area, week, late), brief_units(lang)), f"{name}.xlsx",
                            exports.XLSX_MIME, key="weekly-brief", **audit)
         st.download_button(t("weekly_export_pptx", lang), lambda: pptx_brief.build(brief_of(ctx, area, week, late, notes)),
                            f"{name}.pptx", PPTX_MIME, key="weekly-brief-pptx", **audit)

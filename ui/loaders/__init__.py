@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_access import imports as _imports
 
-from . import cebrs, compliance, health, padme, report, sdg, thaiqm, weekly
+from . import alerts, cebrs, compliance, health, padme, report, sdg, thaiqm, weekly
 from ._cache import REGISTRY, engine
 from .core import (account_listing, live_sessions, area_index, audit_log, base_frame, base_totals, child_names,
                    children, compared, data_status, dataset_meta,
@@ -26,7 +26,7 @@ def template(name: str, fmt: str) -> bytes:
     return _imports.template(name, fmt)
 
 
-__all__ = ["REGISTRY", "account_listing", "live_sessions", "area_index", "audit_log", "cebrs", "child_names", "children",
+__all__ = ["REGISTRY", "account_listing", "alerts", "live_sessions", "area_index", "audit_log", "cebrs", "child_names", "children",
            "compliance", "data_status", "dataset_meta", "engine", "health", "kpi_frame", "padme", "peer_rank", "periods",
            "report", "sdg", "sdg_ratings", "sdg_years", "status_now", "subdistricts", "template", "thaiqm", "totals",
            "versions", "weekly"]
