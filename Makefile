@@ -18,7 +18,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PY) -m data_access seed --if-empty
-	$(PY) -m data_access notify  # the demo's alerts and briefs, kept in the local outbox (admin page)
+# the demo's alerts and briefs, kept in the local outbox (admin page), their links to this port
+	WARROOM_BASE_URL=$${WARROOM_BASE_URL:-http://localhost:$(PORT)} $(PY) -m data_access notify
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 test: $(VENV)/.installed-dev
