@@ -38,7 +38,11 @@ error_log {folder}/error.log warn;
 events {{ worker_connections 256; }}
 http {{
     include /etc/nginx/mime.types;
-    access_log {folder}/access.log;
+    # Which replica served each request ($upstream_addr: every one tried, "a, b" when nginx moved on),
+    # for which browser ($warroom_route, the sticky key), and whether it was a websocket upgrade (101).
+    log_format warroom '$remote_addr [$time_local] "$request" $status upstream=$upstream_addr '
+                       'route=$warroom_route upgrade=$http_upgrade rt=$request_time';
+    access_log {folder}/access.log warroom;
     client_body_temp_path {folder}/body;
     proxy_temp_path {folder}/proxy;
     fastcgi_temp_path {folder}/fastcgi;

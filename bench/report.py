@@ -45,6 +45,15 @@ TARGETS = [
      lambda f: f["notify"]["monday_s"]),
     ("alerts runner, an ordinary minute (every rule evaluated, nothing new)", "s", 60, False,
      lambda f: f["notify"]["minute_s"]),
+    # Two replicas behind the repo's nginx (bench/replicas.py): 20 sessions (the figure) all rerunning
+    # the overview at the same moment, a worst case of 20 governors clicking at once; a session waits at
+    # most 5 s for its page. Memory: 50 sessions open must fit two replicas on a 4 GB application server.
+    ("2 replicas via nginx, 20 sessions rerunning at once: server time per rerun (p95)", "s", 5.0, False,
+     lambda f: f["replicas"]["by_sessions"]["20"]["rerun"]["p95_s"]),
+    ("2 replicas via nginx, 50 sessions: peak RSS of the bigger replica", "MB", 1200, False,
+     lambda f: f["replicas"]["by_sessions"]["50"]["peak_max_mb"]),
+    ("2 replicas via nginx, 50 sessions: sessions or runs that failed", "runs", 0, False,
+     lambda f: (lambda r: len(r["failed_sessions"]) + r["runs_with_exception"])(f["replicas"]["by_sessions"]["50"])),
 ]
 
 
@@ -72,7 +81,7 @@ def verdicts(run: dict) -> list[dict]:
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "not measured"
-    return f"{value:,.0f}" if unit in ("rows/s", "KB", "MB") else f"{value:.3g}" if unit == "×" else f"{value:.3f}"
+    return f"{value:,.0f}" if unit in ("rows/s", "KB", "MB", "runs") else f"{value:.3g}" if unit == "×" else f"{value:.3f}"
 
 
 def targets_table(run: dict) -> str:
@@ -199,6 +208,19 @@ def render(run: dict) -> str:
                 *[f"| {k} | {f['notify']['subscriptions']} | {f['notify']['briefs']} | {f['notify']['monday_s']:.1f} | "
                   f"{f['notify']['monday']} | {f['notify']['minute_s']:.1f} |"
                   for k, f in run["databases"].items() if "notify" in f], ""]
+    if any("replicas" in f for f in run["databases"].values()):
+        out += ["## Two replicas behind nginx", "",
+                "`bench/replicas.py`: two `streamlit run serve.py` replicas (accounts sign-in) behind "
+                "`deploy/nginx/warroom.conf` run by Debian's nginx. The sessions are simulated by "
+                "`bench/stream_driver.py`, which speaks Streamlit's websocket protocol from one process (page, "
+                "sign-in form, websocket, the governor's overview drawn): no browser competes for the CPU. At "
+                "each level N sessions open at once, then every one reruns the overview 3 times concurrently; "
+                "*rerun* is the time from the rerun asked to `script_finished`, through nginx. RSS is read from "
+                "/proc with the sessions still open (peak so far in brackets).", ""]
+        for kind, f in run["databases"].items():
+            if "replicas" in f:
+                from bench import replicas
+                out += [f"### {kind}", "", replicas.table(f["replicas"]), ""]
     if ANALYSIS.exists():
         out += [ANALYSIS.read_text()]
     return "\n".join(out)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 
-from bench import bomb, browser, import_memory, naive, notify, pages, report
+from bench import bomb, browser, front, import_memory, naive, notify, pages, replicas, report
 from bench.pg import private_schema
 from metrics.fiscal import FiscalQuarter
 
@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 20)
 PERIOD = FiscalQuarter(2570, 1)  # the quarter the as-of date falls in: what the overview opens on
 MODES = {
-    "full": {"scale": "national", "repeats": 5, "sessions": 10, "import_rows": "100000,1000000"},
-    "quick": {"scale": "test", "repeats": 1, "sessions": 3, "import_rows": "20000"},
+    "full": {"scale": "national", "repeats": 5, "sessions": 10, "import_rows": "100000,1000000",
+             "replica_sessions": [1, 10, 20, 50]},
+    "quick": {"scale": "test", "repeats": 1, "sessions": 3, "import_rows": "20000", "replica_sessions": [1, 3]},
 }
 
 
@@ -88,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
             figures["xlsx_bomb"] = bomb.measure(url)
             print("  the alerts' delivery runner: a Monday morning, then an ordinary minute", flush=True)
             figures["notify"] = notify.measure(url)
+            if front.available():  # else the replicas' targets say "not measured"
+                print(f"  two replicas behind nginx: {cfg['replica_sessions']} concurrent sessions", flush=True)
+                figures["replicas"] = replicas.measure(url, cfg["replica_sessions"], 3, workdir)
             run["databases"][kind] = figures
     import_memory.main(["--rows", cfg["import_rows"], "--db", ",".join(kinds), "--pg", args.pg,
                         "--results", str(args.results), "--key", f"import_{mode}"])

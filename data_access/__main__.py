@@ -5,7 +5,10 @@
   seed [--scale S] [--as-of YYYY-MM-DD] [--if-empty] [--force]
                              fill the database with deterministic demo data; refuses a configured
                              (non-embedded) database unless --force
-  upgrade                    add the tables this build has and the database lacks; record the schema version
+  upgrade                    bring the database to this build's schema (Alembic migrations to head; a database
+                             made before Alembic is adopted at its recorded version first); refuses, changing
+                             nothing (exit 2), a database a newer build upgraded; there is no downgrade:
+                             restore the backup taken before the upgrade
   status                     each source's data version and the date its data runs through
   snapshot [--date YYYY-MM-DD]
                              store this week's KPIs of every area and the late projects (weekly review)
@@ -52,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="do nothing when the database is already seeded")
     s.add_argument("--force", action="store_true", help="allow seeding a configured (non-embedded) database")
     sub.add_parser("status", help="data versions")
-    sub.add_parser("upgrade", help="add missing tables and record the schema version")
+    sub.add_parser("upgrade", help="migrate the schema to this build's (no downgrade: restore a backup)")
     snap = sub.add_parser("snapshot", help="the weekly KPI snapshot")
     snap.add_argument("--date", type=dt.date.fromisoformat, default=None, help="a day of the week (default today)")
     imp = sub.add_parser("import", help="import a One Data export")
@@ -119,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
+    except db.SchemaRefused as refused:  # newer than this build, or not War Room's: nothing was changed
+        print(f"{args.command}: {refused}", file=sys.stderr)
+        return 2
     except SQLAlchemyError as exc:  # down, unreachable, or a database War Room never set up: said, not traced
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         print(f"{args.command}: the database refused ({type(exc).__name__}: {first}); if it is new or older than "
@@ -140,6 +146,9 @@ def _run(args) -> int:
         return 0
     if args.command == "seed":
         if args.if_empty and db.has_source_data(engine):
+            if settings.is_embedded and db.schema_state(engine) == "outdated":  # the demo file of an older build
+                print(f"already seeded ({settings.source} database); {db.upgrade(engine).line()}")
+                return 0
             print(f"already seeded ({settings.source} database): nothing to do")
             return 0
         if not settings.is_embedded and not args.force:
@@ -176,8 +185,7 @@ def _run(args) -> int:
     if args.command == "users":
         return _users(engine, args)
     if args.command == "upgrade":
-        added = db.upgrade(engine)
-        print(f"schema version {schema.SCHEMA_VERSION}; tables added: {', '.join(added) or 'none'}")
+        print(db.upgrade(engine).line())
         return 0
     if args.command == "snapshot":
         try:

@@ -22,10 +22,11 @@ import pandas as pd
 from sqlalchemy import (Boolean, Column as SqlColumn, Connection, Date, DateTime, Engine, MetaData, Table, func,
                         case, insert, literal_column, or_, select)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from metrics.fiscal import FiscalQuarter
 
-from . import access, audit, changes, readfile, rollups, schema as s, versions, writelock
+from . import access, audit, changes, readfile, rollups, schema as s, storecheck, versions, writelock
 from .clock import utcnow
 from .contracts import CONTRACTS, MAX_NUMBER, Column, Contract, template  # noqa: F401  (the import API in one place)
 from .readfile import Problem, Unreadable
@@ -435,6 +436,8 @@ def import_file(engine: Engine, source: str, path: Path, user: str = "cli", view
     elif viewer is not None:
         access.require(viewer, "import")
         user = viewer.name
+    if refusal := storecheck.write_refusal(engine):  # the SQLite file read-only, locked, gone or damaged:
+        raise _refuse(path, refusal)  # refused before anything is written (its import log cannot take it either)
     started = utcnow()
     n_rows = 0
     try:
@@ -457,6 +460,10 @@ def import_file(engine: Engine, source: str, path: Path, user: str = "cli", view
         raise
     except (OSError, MemoryError) as exc:  # the file vanished mid-read, a disk error, no memory for it
         rejected = ImportRejected(path.name, [Problem(0, "", "", f"the file could not be read ({type(exc).__name__})")], 1)
+    except OperationalError as exc:  # the SQLite file turned read-only, locked or gone mid-import: rolled back
+        if (reason := storecheck.write_failure(engine, exc)) is None:
+            raise
+        raise _refuse(path, reason) from None
     else:
         return {"source": contract.name, "file": path.name, "rows": n_rows, "districts": len(districts)}
     with engine.begin() as conn:  # the data transaction is gone; only the log of the refusal stays

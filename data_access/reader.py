@@ -14,27 +14,28 @@ each in turn). Reference data (areas, the fiscal calendar, SDG definitions, the 
 no figure of an area and is read through `reference(stmt)`, which refuses a statement that touches
 any other table. The page-facing modules (queries, padme, cebrs, thaiqm, sdg, snapshots) receive a
 reader, never an engine, so they have no other way to run SQL.
+
+With a hot standby configured (data_access/routing.py), a reader made with a `router` and a `floor`
+(the data versions its cached loader is keyed by) runs `frame` and `reference` through the router,
+which reads on the standby only when it holds at least those versions; `country` always reads the
+primary. Without them every read runs on the engine, as before.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, Table, false
-from sqlalchemy.sql import visitors
+from sqlalchemy import Engine, false
 
 from . import access
 from . import schema as s
 from .db import select_frame
+from .routing import Router, tables_of
 from .scope import COUNTRY_ROLES, NATION, Area, Viewer
 
 # Tables that hold no figure of any area: names, codes, the calendar, definitions, versions.
 REFERENCE_TABLES = frozenset(s.REFERENCE_TABLES)
-
-
-def tables_of(stmt) -> set[str]:
-    """The names of every table a statement reads, subqueries and aliases included."""
-    return {el.name for el in visitors.iterate(stmt) if isinstance(el, Table)}
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,12 @@ class ByAreaCode:
 class ScopedReader:
     """Reads for one viewer. Holds the engine privately: the only executor page-facing code gets."""
 
-    def __init__(self, engine: Engine, viewer: Viewer):
+    def __init__(self, engine: Engine, viewer: Viewer, router: Router | None = None,
+                 floor: Mapping[str, int] | None = None):
         self._engine = engine
         self.viewer = viewer
+        self._router = router  # a hot standby's router (data_access.routing), None: the engine alone
+        self._floor = dict(floor) if floor is not None else None  # the versions a routed read must be at
 
     def __repr__(self) -> str:
         return f"ScopedReader({self.viewer.name}, {self.viewer.role})"
@@ -117,9 +121,11 @@ class ScopedReader:
         """A read of whole-country tables (row counts, the import log, the audit log, accounts) for
         an action that needs the country's rights (view_health, administer, manage_accounts)."""
         access.require(self.viewer, action)
-        return self._run(stmt)
+        return select_frame(self._engine, stmt)  # always the primary: never routed to a standby
 
     def _run(self, stmt) -> pd.DataFrame:
+        if self._router is not None:
+            return self._router.select(stmt, self._floor, lambda primary: select_frame(self._engine, primary))
         return select_frame(self._engine, stmt)
 
 

@@ -103,6 +103,14 @@ def sign_in_limits() -> dict:
     return _section("web", SIGN_IN_LIMITS)
 
 
+STORE_CHECKS = {"integrity_check_minutes": 60}  # the embedded store's PRAGMA quick_check (0: never)
+
+
+def store_check_limits() -> dict:
+    """`[database] integrity_check_minutes` over STORE_CHECKS (data_access.storecheck)."""
+    return _section("database", STORE_CHECKS)
+
+
 REPORTING = {
     "days": {"padme": 15, "cebrs": 15, "thaiqm": 15},  # a quarter's reports are due this many days after it ends
     "due": {},  # "padme:2570:Q1" = "2027-01-20": the ministry set another due date for one source and quarter
@@ -145,3 +153,37 @@ def reporting_calendar() -> tuple[dict[str, int], dict[str, dt.date]]:
                              f"such as \"padme:2570:Q1\" (sources: {', '.join(sorted(days))})")
         due[key] = _due_date(key, value)
     return days, due
+
+
+# --- a read-only hot standby (data_access/routing.py) ---------------------------------------------
+READ_ENV_VAR = "WARROOM_DB_READ_URL"
+STANDBY_LIMITS = {
+    "standby_max_lag_seconds": 30,  # a standby further behind than this is not read from
+    "standby_retry_seconds": 30,    # a standby that did not answer is left alone this long
+    "standby_connect_seconds": 2,   # how long to wait for a standby to accept a connection
+}
+
+
+def _read_url_from_secrets() -> str | None:
+    for path in _secrets_files():
+        if path.is_file():
+            with path.open("rb") as fh:
+                url = tomllib.load(fh).get("connections", {}).get("warroom", {}).get("read_url")
+            if url:
+                return str(url)
+    return None
+
+
+def read_url() -> str | None:
+    """The optional URL of a PostgreSQL hot standby the pages' reads may go to: the environment
+    variable WARROOM_DB_READ_URL, then `[connections.warroom] read_url` in the same secrets files as
+    `url`. Like the URL itself it is never shown in the UI or the logs. None: every read goes to `url`."""
+    if url := os.environ.get(READ_ENV_VAR, "").strip():
+        return url
+    return _read_url_from_secrets()
+
+
+def standby_limits() -> dict:
+    """`[database]` standby_max_lag_seconds, standby_retry_seconds, standby_connect_seconds of
+    .streamlit/warroom.toml over STANDBY_LIMITS."""
+    return _section("database", STANDBY_LIMITS)

@@ -156,21 +156,19 @@ def test_configured_database_from_an_older_build_gets_a_banner(monkeypatch, tmp_
     url = f"sqlite:///{tmp_path / 'old.db'}"
     seed(db.engine_for(url), "test", AS_OF)
     with db.engine_for(url).begin() as conn:
-        conn.exec_driver_sql("UPDATE dataset_meta SET value = '0' WHERE key = 'schema_version'")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0006'")  # an older build's revision
     monkeypatch.setenv("WARROOM_DB_URL", url)
     at = run_app()
     assert not at.exception and not at.metric
     assert at.warning and t("db_outdated", "th") in at.warning[0].value
 
 
-def test_a_database_that_lacks_this_builds_tables_is_told_to_upgrade_not_to_init(monkeypatch, tmp_path):
+def test_a_database_that_lacks_this_builds_tables_is_told_to_upgrade_not_to_init(monkeypatch, tmp_path,
+                                                                                   sqlite_url):
     """A database from the build before the weekly review has no snapshot tables: that is an upgrade."""
-    from data_access import schema as s
+    from tests import legacy_schemas
     url = f"sqlite:///{tmp_path / 'v2.db'}"
-    seed(db.engine_for(url), "test", AS_OF)
-    with db.engine_for(url).begin() as conn:
-        s.kpi_snapshot.drop(conn)
-        conn.exec_driver_sql("UPDATE dataset_meta SET value = '2' WHERE key = 'schema_version'")
+    legacy_schemas.build(db.engine_for(url), "2", db.engine_for(sqlite_url))  # as version 2 left it
     monkeypatch.setenv("WARROOM_DB_URL", url)
     at = run_app()
     assert not at.metric and t("db_outdated", "th") in at.warning[0].value

@@ -21,6 +21,16 @@ def _browser(first=1.8, front=True):
     return figures
 
 
+def _replicas(p95=2.0, rss=600.0):
+    def level(n):
+        return {"sessions": n, "rerun": {"p50_s": p95 / 2, "p95_s": p95, "n": 3 * n}, "first_draw": {"p50_s": 1.0},
+                "failed_sessions": [], "runs_with_exception": 0, "sessions_per_replica": {"8501": n // 2, "8502": n - n // 2},
+                "memory": {"8501": {"rss_mb": rss, "peak_mb": rss + 50}, "8502": {"rss_mb": rss, "peak_mb": rss}},
+                "rss_max_mb": rss, "peak_max_mb": rss + 50}
+    levels = [level(n) for n in (1, 10, 20, 50)]
+    return {"replicas": 2, "levels": levels, "by_sessions": {str(r["sessions"]): r for r in levels}}
+
+
 def _figures(warm=0.2, cold=0.9, drill=0.7, ws=50_000, static=150_000, rss=300.0, ratio=40.0, bomb_s=0.2,
              browser=None, monday=160.0, minute=27.0):
     browser = _browser() if browser is None else browser
@@ -33,6 +43,7 @@ def _figures(warm=0.2, cold=0.9, drill=0.7, ws=50_000, static=150_000, rss=300.0
         "pages": [{"page": "overview", "level": "nation", "cold_median_s": cold, "cold_p95_s": cold + 0.1,
                    "warm_median_s": warm, "warm_p95_s": warm + 0.05}],
         "naive": {"naive_s": 12.0, "app_s": 0.3, "ratio": ratio},
+        "replicas": _replicas(),
         "browser": {"floor": {"median_s": 1.0, "p95_s": 1.3}, "overview_first_visit_s": 5.0,
                     "overview": {"median_s": 3.9, "p95_s": 4.5}, "drill": {"median_s": drill, "p95_s": drill + 0.1},
                     "bytes_overview": {"ws_bytes": ws, "static_bytes": static, "ws_bytes_warm": ws},

@@ -47,3 +47,15 @@ def test_the_files_reasons_found_by_an_import_read_in_thai(tmp_path):
         imports.import_file(db.engine_for(url), "cebrs", path)
     untranslated = [p.reason for p in rejected.value.problems if not THAI.search(reason(p.reason, "th"))]
     assert not untranslated
+
+
+def test_the_stores_refusals_read_in_thai_with_the_file_and_detail_kept():
+    """An import refused because the embedded file is read-only, locked, gone… (data_access/storecheck.py)."""
+    from data_access.storecheck import Fault
+    import datetime as dt
+    since = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
+    for kind in ("gone", "replaced", "header", "corrupt", "locked", "readonly"):
+        english = Fault(kind, "var/warroom.db", since, "attempt to write a readonly database").reason()
+        thai = reason(english, "th")
+        assert thai != english and "var/warroom.db" in thai and "attempt to write a readonly database" in thai
+        assert thai.endswith("จึงไม่ได้บันทึกสิ่งใด") and reason(english, "en") == english

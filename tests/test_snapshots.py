@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from data_access.reader import ScopedReader
 from data_access import db, imports, queries, schema as s, snapshots
@@ -15,6 +15,7 @@ from data_access.seed import seed
 from metrics import weekly
 from metrics.fiscal import FiscalQuarter
 from metrics.kpis import KPIS
+from tests import legacy_schemas
 from tests.conftest import AS_OF, seeded_pg_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,13 +153,12 @@ def test_the_cli_takes_a_snapshot_and_upgrade_adds_missing_tables(url, two_weeks
     assert done.returncode == 0 and "week of 2026-11-30" in done.stdout, done.stderr
     old = f"sqlite:///{tmp_path / 'old.db'}"  # a database from the build before the weekly review
     engine = db.engine_for(old)
-    db.create_schema(engine)
+    legacy_schemas.metadata("2").create_all(engine)  # version 2's tables (tests/legacy_schemas)
     with engine.begin() as conn:
-        for table in (s.kpi_note, s.late_project_snapshot, s.kpi_snapshot):
-            table.drop(conn)
         conn.execute(s.dataset_meta.insert().values(key="schema_version", value="2"))
     assert not db.schema_is_current(engine)
     up = subprocess.run([sys.executable, "-m", "data_access", "upgrade"], cwd=ROOT, capture_output=True, text=True,
                         env={**env, "WARROOM_DB_URL": old})
-    assert up.returncode == 0 and "kpi_note, kpi_snapshot, late_project_snapshot" in up.stdout
+    assert up.returncode == 0 and "schema 2 → 7: applied 0003, 0004" in up.stdout, up.stderr
+    assert {"kpi_note", "kpi_snapshot", "late_project_snapshot"} <= set(inspect(engine).get_table_names())
     assert db.schema_is_current(engine)

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
+from data_access import clock, routing
 from data_access.health import HELD
 from metrics.fiscal import thai_date, thai_time
 from metrics.freshness import NEVER, STALE, Freshness, freshness
@@ -121,11 +121,23 @@ def overview(ctx: Context) -> None:
     status = loaders.health.status(ctx)
     states = freshness_by_source(status, clock.utcnow())
     stale_warnings(ctx, states)
+    standby(ctx)
     cards(ctx, status, states)
     with st.container(border=True):
         st.subheader(t("health_sources", ctx.lang))
         st.dataframe(sources_table(ctx, status, states), hide_index=True, width="stretch",
                      placeholder=t("no_data", ctx.lang))
+
+
+def standby(ctx: Context) -> None:
+    """One line on the read replica when one is configured (data_access/routing.py); nothing without."""
+    found = routing.health(ctx.url)
+    if found["state"] == "ok":
+        st.caption(t("standby_ok", ctx.lang).format(lag=found["lag_seconds"]))
+    elif found["state"] == "lagging":
+        st.warning(t("standby_lagging", ctx.lang).format(lag=found["lag_seconds"], limit=found["max_lag_seconds"]))
+    elif found["state"] == "down":
+        st.warning(t("standby_down", ctx.lang))
 
 
 def rejected(ctx: Context) -> None:

@@ -55,6 +55,19 @@ THAI = [
     (r"committed less than disbursed", "ก่อหนี้ผูกพันน้อยกว่ายอดเบิกจ่าย"),
     (r"disbursed more than the project's budget", "เบิกจ่ายมากกว่างบประมาณของโครงการ"),
     (r"disbursement target above the project's budget", "เป้าหมายการเบิกจ่ายสูงกว่างบประมาณของโครงการ"),
+    # the embedded store's refusals (data_access/storecheck.py Fault.reason; the detail stays in English)
+    (r"the database file (\S+) is gone from its path \(moved or deleted\)(.*); nothing was written",
+     r"ไม่พบไฟล์ฐานข้อมูล \1 ที่ตำแหน่งเดิม (ถูกย้ายหรือลบ)\2 จึงไม่ได้บันทึกสิ่งใด"),
+    (r"the database file (\S+) was replaced by another file while the app ran(.*); nothing was written",
+     r"ไฟล์ฐานข้อมูล \1 ถูกแทนที่ด้วยไฟล์อื่นขณะแอปทำงาน\2 จึงไม่ได้บันทึกสิ่งใด"),
+    (r"the database file (\S+) has a damaged header: it is not a SQLite database any more(.*); nothing was written",
+     r"ส่วนหัวของไฟล์ฐานข้อมูล \1 เสียหาย ไม่ใช่ฐานข้อมูล SQLite แล้ว\2 จึงไม่ได้บันทึกสิ่งใด"),
+    (r"the database file (\S+) is damaged \(the integrity check failed\)(.*); nothing was written",
+     r"ไฟล์ฐานข้อมูล \1 เสียหาย (การตรวจความถูกต้องไม่ผ่าน)\2 จึงไม่ได้บันทึกสิ่งใด"),
+    (r"the database file (\S+) is locked by another process(.*); nothing was written",
+     r"ไฟล์ฐานข้อมูล \1 ถูกโปรแกรมอื่นล็อกไว้\2 จึงไม่ได้บันทึกสิ่งใด"),
+    (r"the database file (\S+) is read-only(.*); nothing was written",
+     r"ไฟล์ฐานข้อมูล \1 เขียนไม่ได้ (อ่านได้อย่างเดียว)\2 จึงไม่ได้บันทึกสิ่งใด"),
 ]
 _COMPILED = [(re.compile(pattern), thai) for pattern, thai in THAI]
 

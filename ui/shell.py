@@ -127,11 +127,15 @@ def start(needs_period: bool = True, wall: bool = False) -> Context:
     settings = resolve()
     try:
         engine = loaders.engine(settings.url)
+        store_fault(engine, lang)  # the SQLite file gone, replaced, damaged or locked stops here; read-only warns
         if settings.is_embedded and not (db.has_source_data(engine) and db.schema_is_current(engine)):
             _seed_embedded(settings, lang)  # the demo store is rebuilt when this build's schema is newer
         elif not db.is_initialised(engine) and db.stored_schema_version(engine) is None:
             _stop_with("warning", t("db_empty", lang), t("db_empty_hint", lang))
-        elif not db.schema_is_current(engine):  # made by an older build: it may lack this build's tables
+        elif (schema_state := db.schema_state(engine)) != "current":  # another build's schema (Alembic revision)
+            if schema_state == "newer":  # a newer build upgraded it: this one reads and writes nothing
+                _stop_with("error", t("mig_newer", lang), t("mig_newer_hint", lang),
+                           f"this build: schema {db.schema.SCHEMA_VERSION}, revision {db.head_revision()}")
             _stop_with("warning", t("db_outdated", lang), t("db_outdated_hint", lang))
         versions = tuple(sorted(loaders.versions(settings.url).items()))
         meta = loaders.dataset_meta(settings.url, versions)
@@ -154,6 +158,27 @@ def start(needs_period: bool = True, wall: bool = False) -> Context:
 def database_failure(exc: DatabaseError, lang: str) -> None:
     """Stop the run with a banner naming the kind of failure, never the URL or a stack trace."""
     _stop_with("error", t("db_down", lang), t("db_down_hint", lang), f"{type(exc).__name__} ({resolve().source})")
+
+
+def store_fault(engine, lang: str) -> None:
+    """The embedded store's fault (data_access.storecheck, issue 20): stop the run with a banner naming
+    it, the file and since when, and what to do; a read-only file only warns (its figures are still
+    right; imports and reports are refused)."""
+    from data_access import storecheck
+    from data_access.clock import BANGKOK
+    fault = storecheck.check(engine)
+    if fault is None:
+        return
+    where = t("store_where", lang).format(file=fmt.literal(fault.path, breaks=False),
+                                          since=fault.since.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M"))
+    body = f"**{t('store_' + fault.kind, lang)}**  \n{t('store_' + fault.kind + '_hint', lang)}  \n{where}"
+    if fault.detail:
+        body += "  \n" + fmt.literal(fault.detail, breaks=False)
+    if fault.serving:
+        st.warning(body)
+        return
+    st.error(body)
+    st.stop()
 
 
 def _leave_legacy_multipage_mode() -> None:

@@ -37,5 +37,16 @@ def ensure_this_week(url: str) -> None:
             if week not in snapshots.weeks(loaders.engine(url)):
                 snapshots.take(loaders.engine(url))
             _done().add((url, week))
-        except (ValueError, DatabaseError) as exc:  # no data yet, or a read-only database
+        except (ValueError, DatabaseError) as exc:  # no data yet, a read-only database, or a race
+            if _taken_meanwhile(url, week):  # another replica took this week's snapshot first: nothing wrong
+                _done().add((url, week))
+                log.info("weekly snapshot of %s taken by another process", week)
+                return
             log.warning("weekly snapshot not taken: %s", exc)
+
+
+def _taken_meanwhile(url: str, week) -> bool:
+    try:
+        return week in snapshots.weeks(loaders.engine(url))
+    except DatabaseError:
+        return False

@@ -11,6 +11,10 @@ reads only its own source); a pseudo-source (metrics.kpis.DERIVED: "reporting") 
 it is computed from, so such a read is keyed by each of their versions. A write bumps its source's version in the same transaction, so the next run
 misses exactly the loaders that read it. tests/test_loaders.py runs every registered loader against a
 real database, sees which tables its SQL touched, and fails when one reads a source it does not declare.
+
+With a hot standby configured (data_access/routing.py) a loader's reader routes its reads, with the
+versions the loader is keyed by as their floor: a page never shows data older than the versions it
+announces, whichever server answered.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from data_access import db
+from data_access import db, routing
 from data_access.reader import ScopedReader
 from data_access.schema import SOURCES
 from metrics import kpis
@@ -44,6 +48,12 @@ def engine(url: str):
     return db.engine_for(url)
 
 
+def _reader(url: str, versions: tuple[tuple[str, int], ...], viewer) -> ScopedReader:
+    """The loader's reader: routed to a hot standby when one is configured, at least at `versions`
+    (the versions the loader is keyed by, read from the primary this run)."""
+    return ScopedReader(engine(url), viewer, routing.router_for(url), dict(versions))
+
+
 def _versions(versions: tuple[tuple[str, int], ...], sources: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     have = dict(versions)
     return tuple((source, have[source]) for source in sources)
@@ -64,7 +74,7 @@ def _cached(fn: Callable, ttl, max_entries: int, run: Callable) -> Callable:
     """st.cache_data over `run`, named after `fn` (Streamlit keys a function's cache by its module,
     name and source: same-source closures would otherwise share one cache)."""
     def cached(name: str, url: str, versions: tuple, viewer, *args, **kwargs):
-        return run(url, viewer, *args, **kwargs)
+        return run(url, versions, viewer, *args, **kwargs)
     cached.__module__, cached.__qualname__ = fn.__module__, f"{fn.__qualname__}.<cached>"
     return st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False)(cached)
 
@@ -72,7 +82,7 @@ def _cached(fn: Callable, ttl, max_entries: int, run: Callable) -> Callable:
 def loader(reads, ttl: str = "1h", max_entries: int = 256):
     def wrap(fn: Callable) -> Callable:
         name = f"{fn.__module__}.{fn.__qualname__}"
-        cached = _cached(fn, ttl, max_entries, lambda url, viewer, *a, **k: fn(ScopedReader(engine(url), viewer), *a, **k))
+        cached = _cached(fn, ttl, max_entries, lambda url, versions, viewer, *a, **k: fn(_reader(url, versions, viewer), *a, **k))
 
         @functools.wraps(fn)
         def call(ctx, *args, **kwargs):
@@ -86,7 +96,7 @@ def loader(reads, ttl: str = "1h", max_entries: int = 256):
 def catalogue(reads=(), ttl: str = "1h", max_entries: int = 16):
     def wrap(fn: Callable) -> Callable:
         name = f"{fn.__module__}.{fn.__qualname__}"
-        cached = _cached(fn, ttl, max_entries, lambda url, _viewer, *a, **k: fn(engine(url), *a, **k))
+        cached = _cached(fn, ttl, max_entries, lambda url, _versions, _viewer, *a, **k: fn(engine(url), *a, **k))
 
         @functools.wraps(fn)
         def call(url: str, versions: tuple, *args, **kwargs):
