@@ -71,9 +71,8 @@ def rules_for(viewer: Viewer) -> tuple[str, ...]:
 
 
 def _may_manage(viewer: Viewer, owner: Viewer) -> bool:
-    return viewer == owner or (viewer.name == owner.name and viewer.role == owner.role
-                               and viewer.prov_code == owner.prov_code and viewer.dist_code == owner.dist_code) \
-        or access.allowed(viewer, "manage_accounts")
+    return (viewer.name == owner.name and viewer.role == owner.role and viewer.prov_code == owner.prov_code
+            and viewer.dist_code == owner.dist_code) or access.allowed(viewer, "manage_accounts")
 
 
 def _require_manage(viewer: Viewer, owner: Viewer) -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 from data_access import access, clock, snapshots
 from data_access.scope import Area
 from metrics import kpis, weekly
-from metrics.fiscal import thai_date, thai_time, week_start
+from metrics.fiscal import BANGKOK, thai_date, thai_time, week_start
 from reports import pdf_brief, pptx_brief
 from reports.brief import Brief, Headline, KpiMovers, MapLayer, Mover, Table
 
@@ -129,7 +129,8 @@ def acknowledgements(ctx: Context, area: Area) -> pd.DataFrame:
     """The alerts acknowledged this week (Monday 00:00 Bangkok to the next) about the area or an area
     inside it (data_access.notify.acknowledgements; not cached: acknowledged during the meeting)."""
     this_week = week_start(clock.today())
-    since = dt.datetime.combine(this_week, dt.time()) - dt.timedelta(hours=7)  # Bangkok midnight, in UTC
+    # Monday 00:00 in Bangkok, as the naive UTC the database keeps
+    since = dt.datetime.combine(this_week, dt.time(), BANGKOK).astimezone(dt.timezone.utc).replace(tzinfo=None)
     return loaders.alerts.acknowledgements(ctx, area, since, since + dt.timedelta(days=7))
 
 
